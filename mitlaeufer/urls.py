@@ -1,0 +1,24 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from mitlaeufer import views
+
+# Admin logins go through allauth's rate limits for failed logins.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Mitläufer – Koordination"
+admin.site.site_title = "Mitläufer"
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="pages/home.html"), name="home"),
+    path("datenschutz/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
+    path("healthz", views.healthz, name="healthz"),
+    path("mitmachen/", account_views.signup, name="signup"),
+    path("konto/", include("allauth.urls")),
+    path("profil/", include("volunteers.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

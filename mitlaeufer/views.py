@@ -1,0 +1,45 @@
+"""Project-wide pages that belong to no single domain: landing, legal pages, health."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any failure means "down" to a health probe
+        logger.warning("healthz: database unreachable")
+        return False
+
+
+def _broker_state() -> str:
+    if not settings.REDIS_URL:
+        return "eager"  # no broker configured: tasks run in-process
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+        return "ok"
+    except Exception:  # any failure means "down" to a health probe
+        logger.warning("healthz: broker unreachable")
+        return "down"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = "ok" if _database_ok() else "down"
+    broker = _broker_state()
+    healthy = database == "ok" and broker != "down"
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,138 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from volunteers.choices import Language, OfficeKind, availability_choices
+from volunteers.fields import BitMaskField
+from volunteers.models import Absence, Consent, Volunteer
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = _("Sprache")
+    parameter_name = "sprache"
+
+    def lookups(self, request, model_admin):
+        return Language.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        try:
+            bit = 1 << int(self.value())
+        except ValueError:
+            return queryset.none()
+        return queryset.alias(language_hit=F("languages").bitand(bit)).exclude(language_hit=0)
+
+
+class RadiusFilter(admin.SimpleListFilter):
+    title = _("Radius")
+    parameter_name = "radius"
+    BUCKETS = {"bis10": (1, 10), "11-25": (11, 25), "26-50": (26, 50), "ueber50": (51, 100)}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("bis10", _("bis 10 km")),
+            ("11-25", _("11–25 km")),
+            ("26-50", _("26–50 km")),
+            ("ueber50", _("mehr als 50 km")),
+        ]
+
+    def queryset(self, request, queryset):
+        bounds = self.BUCKETS.get(self.value())
+        if bounds is None:
+            return queryset
+        return queryset.filter(radius_km__range=bounds)
+
+
+class PostalRegionFilter(admin.SimpleListFilter):
+    """The first digit of a German postal code is its broad region (0 = Sachsen … 9 = Franken)."""
+
+    title = _("PLZ-Bereich")
+    parameter_name = "plz"
+
+    def lookups(self, request, model_admin):
+        return [(str(d), f"{d}xxxx") for d in range(10)]
+
+    def queryset(self, request, queryset):
+        if self.value() in {str(d) for d in range(10)}:
+            return queryset.filter(postal_code_id__startswith=self.value())
+        return queryset
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+    can_delete = False
+    fields = ["policy_version", "given_at", "withdrawn_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    extra = 0
+
+
+class VolunteerAdminForm(forms.ModelForm):
+    availability = BitMaskField(label=_("Zeiten"), choices=availability_choices)
+    languages = BitMaskField(label=_("Sprachen"), choices=Language.choices)
+    office_kinds = BitMaskField(label=_("Ämter"), choices=OfficeKind.choices)
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "user",
+            "display_name",
+            "postal_code",
+            "radius_km",
+            "availability",
+            "languages",
+            "office_kinds",
+            "phone",
+            "gender",
+            "knows_social_law",
+            "is_active",
+            "paused_until",
+        ]
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    form = VolunteerAdminForm
+    list_display = ["display_name", "email", "postal_code", "radius_km", "is_active", "paused_until", "created_at"]
+    list_select_related = ["user"]
+    list_filter = ["is_active", LanguageFilter, RadiusFilter, PostalRegionFilter]
+    search_fields = ["display_name", "user__email", "postal_code__code"]
+    raw_id_fields = ["user", "postal_code"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ConsentInline, AbsenceInline]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    @admin.display(description=_("E-Mail"), ordering="user__email")
+    def email(self, volunteer: Volunteer) -> str:
+        return volunteer.user.email
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Read-only: a consent record is evidence and must not be edited."""
+
+    list_display = ["volunteer", "policy_version", "given_at", "withdrawn_at"]
+    list_select_related = ["volunteer"]
+    readonly_fields = ["volunteer", "policy_version", "given_at", "withdrawn_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

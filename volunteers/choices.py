@@ -1,0 +1,84 @@
+"""Fixed lists a volunteer chooses from, and their bit-mask encoding.
+
+Availability, languages and office kinds are stored as bit masks on the
+volunteer row: each choice's value is a bit position. Matching then filters them
+inside one covering index instead of joining three extra tables
+(see docs/architecture.md, "Matching at scale").
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directory.choices import OfficeKind  # noqa: F401  (re-exported: the same list for both sides)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Montag")
+    TUESDAY = 1, _("Dienstag")
+    WEDNESDAY = 2, _("Mittwoch")
+    THURSDAY = 3, _("Donnerstag")
+    FRIDAY = 4, _("Freitag")
+    SATURDAY = 5, _("Samstag")
+
+
+class DayPart(models.IntegerChoices):
+    MORNING = 0, _("vormittags (8–12 Uhr)")
+    MIDDAY = 1, _("mittags (12–16 Uhr)")
+    AFTERNOON = 2, _("nachmittags (16–20 Uhr)")
+
+
+# The hours each part of the day covers: [start, end).
+DAY_PART_HOURS = {DayPart.MORNING: (8, 12), DayPart.MIDDAY: (12, 16), DayPart.AFTERNOON: (16, 20)}
+
+
+def availability_position(weekday: int, day_part: int) -> int:
+    return weekday * len(DayPart) + day_part
+
+
+def availability_choices() -> list[tuple[int, str]]:
+    """One choice per cell of the weekly grid, day by day."""
+    return [(availability_position(day, part), f"{day.label}, {part.label}") for day in Weekday for part in DayPart]
+
+
+class Language(models.IntegerChoices):
+    GERMAN = 0, _("Deutsch")
+    ENGLISH = 1, _("Englisch")
+    ARABIC = 2, _("Arabisch")
+    TURKISH = 3, _("Türkisch")
+    RUSSIAN = 4, _("Russisch")
+    UKRAINIAN = 5, _("Ukrainisch")
+    FARSI = 6, _("Persisch (Farsi/Dari)")
+    KURDISH = 7, _("Kurdisch")
+    POLISH = 8, _("Polnisch")
+    ROMANIAN = 9, _("Rumänisch")
+    BULGARIAN = 10, _("Bulgarisch")
+    FRENCH = 11, _("Französisch")
+    SPANISH = 12, _("Spanisch")
+    ITALIAN = 13, _("Italienisch")
+    SERBO_CROATIAN = 14, _("Bosnisch/Kroatisch/Serbisch")
+    ALBANIAN = 15, _("Albanisch")
+    TIGRINYA = 16, _("Tigrinya")
+    SOMALI = 17, _("Somali")
+    VIETNAMESE = 18, _("Vietnamesisch")
+    SIGN = 19, _("Deutsche Gebärdensprache")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "f", _("Frau")
+    MALE = "m", _("Mann")
+    DIVERSE = "d", _("divers")
+
+
+def to_mask(positions) -> int:
+    mask = 0
+    for position in positions:
+        mask |= 1 << int(position)
+    return mask
+
+
+def from_mask(mask: int) -> list[int]:
+    return [position for position in range(mask.bit_length()) if mask & (1 << position)]
+
+
+def labels_from_mask(mask: int, choices) -> list[str]:
+    return [str(choice.label) for choice in choices if mask & (1 << choice.value)]

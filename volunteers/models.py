@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from volunteers.choices import (
+    DayPart,
+    Gender,
+    Language,
+    OfficeKind,
+    Weekday,
+    availability_position,
+    labels_from_mask,
+)
+
+RADIUS_MIN_KM = 1
+RADIUS_MAX_KM = 100
+RADIUS_DEFAULT_KM = 15
+
+
+class Volunteer(models.Model):
+    """A person on the Mitläuferliste.
+
+    Personal data lives here and on the user account; deleting the user erases
+    both (see ``services.volunteer_erase``).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer")
+    display_name = models.CharField(
+        _("Vorname oder Spitzname"),
+        max_length=50,
+        help_text=_("So stellen wir Sie den Menschen vor, die Sie begleiten."),
+    )
+    postal_code = models.ForeignKey(
+        "geo.PostalCode", on_delete=models.PROTECT, db_column="postal_code", verbose_name=_("Postleitzahl")
+    )
+    radius_km = models.PositiveSmallIntegerField(
+        _("So weit fahre ich (km)"),
+        default=RADIUS_DEFAULT_KM,
+        validators=[MinValueValidator(RADIUS_MIN_KM), MaxValueValidator(RADIUS_MAX_KM)],
+    )
+    availability = models.PositiveIntegerField(_("Wann ich meistens Zeit habe"), default=0)
+    languages = models.PositiveIntegerField(_("Sprachen"), default=1 << Language.GERMAN)
+    office_kinds = models.PositiveIntegerField(_("Ämter"), default=0)
+    phone = models.CharField(_("Telefon"), max_length=30, blank=True)
+    gender = models.CharField(_("Geschlecht"), max_length=1, choices=Gender.choices, blank=True)
+    knows_social_law = models.BooleanField(_("Ich kenne mich im Sozialrecht aus"), default=False)
+    is_active = models.BooleanField(
+        _("aktiv"), default=True, help_text=_("Inaktive Mitläufer*innen werden nicht vorgeschlagen.")
+    )
+    paused_until = models.DateField(_("Pause bis einschließlich"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Mitläufer*in")
+        verbose_name_plural = _("Mitläuferliste")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(radius_km__gte=RADIUS_MIN_KM) & models.Q(radius_km__lte=RADIUS_MAX_KM),
+                name="volunteer_radius_in_range",
+            ),
+            models.CheckConstraint(condition=~models.Q(availability=0), name="volunteer_has_availability"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def is_paused_on(self, day) -> bool:
+        return self.paused_until is not None and day <= self.paused_until
+
+    @property
+    def is_paused(self) -> bool:
+        return self.is_paused_on(timezone.localdate())
+
+    def is_available(self, weekday: int, day_part: int) -> bool:
+        return bool(self.availability & (1 << availability_position(weekday, day_part)))
+
+    @property
+    def availability_rows(self) -> list[tuple[str, list[bool]]]:
+        """The weekly grid as rows for templates: (weekday label, [morning, midday, afternoon])."""
+        return [(day.label, [self.is_available(day, part) for part in DayPart]) for day in Weekday]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return labels_from_mask(self.languages, Language)
+
+    @property
+    def office_kind_labels(self) -> list[str]:
+        return labels_from_mask(self.office_kinds, OfficeKind)
+
+
+class Absence(models.Model):
+    """A stretch of days on which the volunteer cannot go along."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="absences")
+    starts_on = models.DateField(_("von"))
+    ends_on = models.DateField(_("bis einschließlich"))
+
+    class Meta:
+        verbose_name = _("Abwesenheit")
+        verbose_name_plural = _("Abwesenheiten")
+        ordering = ["starts_on"]
+        indexes = [models.Index(fields=["volunteer", "starts_on", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"
+
+
+class Consent(models.Model):
+    """Proof that the volunteer agreed to data processing, and to which text."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="consents")
+    policy_version = models.CharField(_("Version der Datenschutzerklärung"), max_length=40)
+    given_at = models.DateTimeField(_("erteilt am"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einwilligung")
+        verbose_name_plural = _("Einwilligungen")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return str(self.policy_version)

@@ -1,0 +1,155 @@
+"""Writes to the Mitläuferliste. Views, forms and the admin call these."""
+
+import datetime
+import logging
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from volunteers import signals
+from volunteers.choices import DayPart, Weekday, availability_position
+from volunteers.models import Absence, Consent, Volunteer
+
+logger = logging.getLogger(__name__)
+
+
+def _apply_profile(
+    volunteer: Volunteer,
+    *,
+    display_name: str,
+    postal_code: str,
+    radius_km: int,
+    availability: int,
+    languages: int,
+    office_kinds: int,
+    phone: str = "",
+    gender: str = "",
+    knows_social_law: bool = False,
+) -> None:
+    volunteer.display_name = display_name
+    volunteer.postal_code_id = postal_code
+    volunteer.radius_km = radius_km
+    volunteer.availability = availability
+    volunteer.languages = languages
+    volunteer.office_kinds = office_kinds
+    volunteer.phone = phone
+    volunteer.gender = gender
+    volunteer.knows_social_law = knows_social_law
+
+
+@transaction.atomic
+def volunteer_create(*, user, policy_version: str, **profile) -> Volunteer:
+    volunteer = Volunteer(user=user)
+    _apply_profile(volunteer, **profile)
+    volunteer.full_clean(exclude=["user"])
+    volunteer.save()
+    Consent.objects.create(volunteer=volunteer, policy_version=policy_version)
+    logger.info("volunteer created id=%s", volunteer.pk)
+    transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_update(*, volunteer: Volunteer, **profile) -> Volunteer:
+    _apply_profile(volunteer, **profile)
+    volunteer.full_clean(exclude=["user"])
+    volunteer.save()
+    transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
+    return volunteer
+
+
+def volunteer_pause(*, volunteer: Volunteer, until: datetime.date | None) -> Volunteer:
+    volunteer.paused_until = until
+    volunteer.save(update_fields=["paused_until", "updated_at"])
+    transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
+    return volunteer
+
+
+def absence_add(*, volunteer: Volunteer, starts_on: datetime.date, ends_on: datetime.date) -> Absence:
+    absence = Absence(volunteer=volunteer, starts_on=starts_on, ends_on=ends_on)
+    absence.full_clean()
+    absence.save()
+    return absence
+
+
+def absence_delete(*, volunteer: Volunteer, absence_id: int) -> bool:
+    deleted, _ = Absence.objects.filter(volunteer=volunteer, pk=absence_id).delete()
+    if deleted:
+        transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
+    return bool(deleted)
+
+
+def consent_withdraw(*, volunteer: Volunteer) -> None:
+    """Withdrawal takes the volunteer off the list at once; erasing is a separate step."""
+    now = timezone.now()
+    volunteer.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    volunteer.is_active = False
+    volunteer.save(update_fields=["is_active", "updated_at"])
+
+
+def volunteer_export(*, volunteer: Volunteer) -> dict:
+    """All personal data we hold about this volunteer (Art. 15/20 GDPR), JSON-ready."""
+    user = volunteer.user
+    return {
+        "account": {
+            "email": user.email,
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in user.emailaddress_set.all()
+            ],
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "profile": {
+            "display_name": volunteer.display_name,
+            "postal_code": volunteer.postal_code_id,
+            "radius_km": volunteer.radius_km,
+            "availability": [
+                f"{day.label}, {part.label}"
+                for day in Weekday
+                for part in DayPart
+                if volunteer.availability & (1 << availability_position(day, part))
+            ],
+            "languages": volunteer.language_labels,
+            "office_kinds": volunteer.office_kind_labels,
+            "phone": volunteer.phone,
+            "gender": volunteer.gender,
+            "knows_social_law": volunteer.knows_social_law,
+            "is_active": volunteer.is_active,
+            "paused_until": volunteer.paused_until.isoformat() if volunteer.paused_until else None,
+            "created_at": volunteer.created_at.isoformat(),
+            "updated_at": volunteer.updated_at.isoformat(),
+        },
+        "absences": [
+            {"starts_on": a.starts_on.isoformat(), "ends_on": a.ends_on.isoformat()} for a in volunteer.absences.all()
+        ],
+        "consents": [
+            {
+                "policy_version": c.policy_version,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in volunteer.consents.all()
+        ],
+        "exported_at": timezone.now().isoformat(),
+    }
+
+
+@transaction.atomic
+def volunteer_erase(*, volunteer: Volunteer) -> None:
+    """Erase the volunteer and their account now.
+
+    Other apps clean up what they hold through ``signals.volunteer_erasing``,
+    sent before the rows go. The admin's history stores the object's name, so
+    its entries for this volunteer go too.
+    """
+    user = volunteer.user
+    volunteer_id = volunteer.pk
+    signals.volunteer_erasing.send(sender=Volunteer, volunteer_id=volunteer_id)
+    for model, pk in ((Volunteer, volunteer_id), (type(user), user.pk)):
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=str(pk)).delete()
+    LogEntry.objects.filter(user=user).delete()
+    user.delete()  # cascades to the profile, absences, consents, e-mail addresses
+    logger.info("volunteer erased id=%s", volunteer_id)

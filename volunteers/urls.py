@@ -1,0 +1,16 @@
+from django.urls import path
+
+from volunteers import views
+
+app_name = "volunteers"
+
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("bearbeiten/", views.profile_edit, name="edit"),
+    path("pause/", views.pause, name="pause"),
+    path("abwesenheit/", views.absence_add, name="absence_add"),
+    path("abwesenheit/<int:absence_id>/loeschen/", views.absence_delete, name="absence_delete"),
+    path("meine-daten.json", views.export, name="export"),
+    path("einwilligung-widerrufen/", views.consent_withdraw, name="consent_withdraw"),
+    path("loeschen/", views.delete_account, name="delete"),
+]

@@ -1,0 +1,145 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from volunteers import selectors, services
+from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    volunteer = selectors.volunteer_for_user(user=request.user)
+    if volunteer is None:
+        return redirect("volunteers:edit")
+    return render(
+        request,
+        "volunteers/profile.html",
+        {
+            "volunteer": volunteer,
+            "absences": volunteer.absences.filter(ends_on__gte=timezone.localdate()),
+            "pause_form": PauseForm(initial={"paused_until": volunteer.paused_until}),
+            "absence_form": AbsenceForm(),
+        },
+    )
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    volunteer = selectors.volunteer_for_user(user=request.user)
+    # A signed-in user without a profile (say, a coordinator) joins the list here.
+    form_class = VolunteerProfileForm if volunteer else VolunteerSignupForm
+    initial = VolunteerProfileForm.initial_from(volunteer) if volunteer else None
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if volunteer:
+            services.volunteer_update(volunteer=volunteer, **form.profile_data())
+        else:
+            services.volunteer_create(
+                user=request.user, policy_version=settings.PRIVACY_POLICY_VERSION, **form.profile_data()
+            )
+        messages.success(request, _("Ihre Angaben sind gespeichert."))
+        return redirect("volunteers:profile")
+    return render(request, "volunteers/profile_edit.html", {"form": form, "volunteer": volunteer})
+
+
+def _own_volunteer(request):
+    return selectors.volunteer_for_user(user=request.user)
+
+
+@login_required
+@require_POST
+def pause(request: HttpRequest) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    if volunteer is None:
+        return redirect("volunteers:edit")
+    form = PauseForm(request.POST)
+    if form.is_valid():
+        until = form.cleaned_data["paused_until"]
+        services.volunteer_pause(volunteer=volunteer, until=until)
+        if until:
+            messages.success(
+                request, _("Sie machen Pause bis einschließlich %(date)s.") % {"date": until.strftime("%d.%m.%Y")}
+            )
+        else:
+            messages.success(request, _("Ihre Pause ist beendet. Schön, dass Sie wieder dabei sind."))
+    else:
+        for error in form.errors.get("paused_until", []):
+            messages.error(request, error)
+    return redirect("volunteers:profile")
+
+
+@login_required
+@require_POST
+def absence_add(request: HttpRequest) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    if volunteer is None:
+        return redirect("volunteers:edit")
+    form = AbsenceForm(request.POST)
+    if form.is_valid():
+        services.absence_add(volunteer=volunteer, **form.cleaned_data)
+        messages.success(request, _("Die Abwesenheit ist eingetragen."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("volunteers:profile")
+
+
+@login_required
+@require_POST
+def absence_delete(request: HttpRequest, absence_id: int) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    if volunteer and services.absence_delete(volunteer=volunteer, absence_id=absence_id):
+        messages.success(request, _("Die Abwesenheit ist gelöscht."))
+    return redirect("volunteers:profile")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    if volunteer is None:
+        return redirect("volunteers:edit")
+    data = services.volunteer_export(volunteer=volunteer)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mitlaeufer-meine-daten.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        if volunteer:
+            services.volunteer_erase(volunteer=volunteer)
+        else:
+            user.delete()
+        logout(request)
+        messages.success(request, _("Ihr Konto und alle Ihre Daten sind gelöscht. Danke für Ihre Hilfe!"))
+        return redirect("home")
+    return render(request, "volunteers/delete_account.html", {"form": form})
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    if volunteer:
+        services.consent_withdraw(volunteer=volunteer)
+        messages.success(
+            request,
+            _("Ihre Einwilligung ist widerrufen. Wir schlagen Sie nicht mehr vor. Sie können Ihr Konto jetzt löschen."),
+        )
+    return redirect("volunteers:profile")
