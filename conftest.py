@@ -1,0 +1,53 @@
+"""Suite-wide guards and fixtures.
+
+The suite runs on the real services: PostgreSQL as the database and Redis as
+cache and broker. If either is missing the run stops with an error, and a
+skipped test turns the whole run red, so nothing passes by being left out.
+"""
+
+import os
+
+import pytest
+import redis
+from django.conf import settings
+
+
+def pytest_configure(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.exit(
+            f"Tests need PostgreSQL (DATABASE_URL=postgres://…); got {engine}. Run them with `make test`.", returncode=3
+        )
+    if not settings.REDIS_URL:
+        pytest.exit("Tests need Redis (REDIS_URL=redis://…). Run them with `make test`.", returncode=3)
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.exit(f"Redis at REDIS_URL is not reachable: {exc}", returncode=3)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == 0:
+        # A skip is not a pass: CI must see that something did not run.
+        session.exitstatus = 1
+        if reporter:
+            reporter.write_line(f"FAILED: {len(skipped)} test(s) were skipped; skips are not allowed.", red=True)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate limits and debounces live in the (real, Redis) cache; start each test empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.path.exists(path):
+        pytest.fail(f"Browser tests need Debian's chromium at {path} (apt-get install chromium).")
+    return path

@@ -1,0 +1,122 @@
+"""Load a small demo data set for ``make run``: offices, volunteers and a coordinator.
+
+Idempotent: running it again changes nothing that is already there. Never run
+it against production data; it refuses when DEBUG is off.
+"""
+
+import random
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from directory.choices import OfficeKind
+from directory.models import Office
+from geo.distances import Point, points_within
+from geo.models import PostalCode
+from volunteers import services as volunteer_services
+from volunteers.choices import Gender, Language, availability_position, to_mask
+from volunteers.models import Volunteer
+
+COORDINATOR_EMAIL = "koordination@mitlaeufer.example"
+COORDINATOR_PASSWORD = "mitlaeufer-demo"  # noqa: S105  (demo only; the command refuses to run in production)
+
+# Real offices in a few cities and one rural district, so the demo feels real.
+DEMO_OFFICES = [
+    ("Jobcenter Duisburg Mitte", OfficeKind.JOBCENTER, "Wuhanstraße 6", "47051", "Duisburg"),
+    ("Amt für Soziales und Wohnen Duisburg", OfficeKind.SOCIAL_WELFARE, "Schwanenstraße 5–7", "47051", "Duisburg"),
+    ("Jobcenter Duisburg Hamborn", OfficeKind.JOBCENTER, "Duisburger Straße 213", "47166", "Duisburg"),
+    ("Jobcenter Berlin Neukölln", OfficeKind.JOBCENTER, "Mainzer Straße 27", "12053", "Berlin"),
+    ("Landesamt für Einwanderung Berlin", OfficeKind.IMMIGRATION, "Friedrich-Krause-Ufer 24", "13353", "Berlin"),
+    ("Jobcenter Berlin Mitte", OfficeKind.JOBCENTER, "Seydelstraße 2–5", "10117", "Berlin"),
+    (
+        "Kreisverwaltungsreferat München, Ausländerbehörde",
+        OfficeKind.IMMIGRATION,
+        "Ruppertstraße 19",
+        "80337",
+        "München",
+    ),
+    ("Jobcenter München, Standort Giesing", OfficeKind.JOBCENTER, "Balanstraße 55", "81541", "München"),
+    ("Jobcenter Uckermark", OfficeKind.JOBCENTER, "Stettiner Straße 19", "17291", "Prenzlau"),
+    ("Landkreis Uckermark, Sozialamt", OfficeKind.SOCIAL_WELFARE, "Karl-Marx-Straße 1", "17291", "Prenzlau"),
+]
+
+# Volunteers are spread around these centres.
+DEMO_CENTRES = {"47051": 12, "12053": 12, "80337": 10, "17291": 6}
+DEMO_NAMES = [
+    "Anna", "Ben", "Canan", "David", "Elif", "Frieda", "Georg", "Hatice", "Ilse", "Jonas", "Karin", "Leon",
+    "Mehmet", "Nina", "Olga", "Paul", "Quynh", "Rana", "Sven", "Tamara", "Uwe", "Vera", "Wiebke", "Yusuf", "Zeynep",
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Loads demo offices, volunteers and a demo coordinator (idempotent, DEBUG only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for local development only (DJANGO_DEBUG is off).")
+        with transaction.atomic():
+            offices = self._offices()
+            volunteers = self._volunteers()
+            self._coordinator()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {offices} offices, {volunteers} volunteers."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Coordinator login: {COORDINATOR_EMAIL} / {COORDINATOR_PASSWORD}  →  http://127.0.0.1:8000/admin/"
+            )
+        )
+
+    def _offices(self) -> int:
+        for name, kind, street, code, city in DEMO_OFFICES:
+            Office.objects.get_or_create(
+                name=name,
+                postal_code_id=code,
+                defaults={"kind": kind, "street": street, "city": city, "verified": True},
+            )
+        return Office.objects.count()
+
+    def _volunteers(self) -> int:
+        rng = random.Random(2026)  # the same demo on every machine
+        User = get_user_model()
+        points = [Point(p.code, p.latitude, p.longitude) for p in PostalCode.objects.all()]
+        number = 0
+        for centre, count in DEMO_CENTRES.items():
+            origin = PostalCode.objects.get(code=centre)
+            nearby = [p.code for p, _ in points_within((origin.latitude, origin.longitude), points, 20)]
+            for _ in range(count):
+                number += 1
+                email = f"demo{number:02d}@mitlaeufer.example"
+                if User.objects.filter(email=email).exists():
+                    continue
+                user = User.objects.create_user(username=f"demo{number:02d}", email=email, password=None)
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+                cells = rng.sample(range(18), rng.randint(2, 8))
+                languages = {Language.GERMAN, *rng.sample(list(Language), rng.randint(0, 2))}
+                volunteer_services.volunteer_create(
+                    user=user,
+                    policy_version=settings.PRIVACY_POLICY_VERSION,
+                    display_name=DEMO_NAMES[number % len(DEMO_NAMES)],
+                    postal_code=rng.choice(nearby),
+                    radius_km=rng.choice([5, 10, 15, 15, 20, 30]),
+                    availability=to_mask(cells) or to_mask([availability_position(0, 0)]),
+                    languages=to_mask(languages),
+                    office_kinds=to_mask(OfficeKind.values),
+                    phone="",
+                    gender=rng.choice(["", Gender.FEMALE, Gender.MALE]),
+                    knows_social_law=rng.random() < 0.2,
+                )
+        return Volunteer.objects.count()
+
+    def _coordinator(self) -> None:
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username="koordination", defaults={"email": COORDINATOR_EMAIL, "is_staff": True, "is_superuser": True}
+        )
+        if created:
+            user.set_password(COORDINATOR_PASSWORD)
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=COORDINATOR_EMAIL, defaults={"verified": True, "primary": True}
+        )
