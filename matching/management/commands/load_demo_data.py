@@ -78,7 +78,7 @@ class Command(BaseCommand):
         return Office.objects.count()
 
     def _volunteers(self) -> int:
-        rng = random.Random(2026)  # the same demo on every machine
+        rng = random.Random(2026)  # noqa: S311  (not crypto: the same demo on every machine)
         User = get_user_model()
         points = [Point(p.code, p.latitude, p.longitude) for p in PostalCode.objects.all()]
         number = 0
