@@ -14,3 +14,28 @@ class OfficeKind(models.IntegerChoices):
     PENSION = 6, _("Rentenversicherung")
     COURT = 7, _("Gericht")
     OTHER = 8, _("Sonstige")
+
+
+class Language(models.IntegerChoices):
+    """Languages spoken by volunteers and offered by initiatives; each value is a bit position."""
+
+    GERMAN = 0, _("Deutsch")
+    ENGLISH = 1, _("Englisch")
+    ARABIC = 2, _("Arabisch")
+    TURKISH = 3, _("Türkisch")
+    RUSSIAN = 4, _("Russisch")
+    UKRAINIAN = 5, _("Ukrainisch")
+    FARSI = 6, _("Persisch (Farsi/Dari)")
+    KURDISH = 7, _("Kurdisch")
+    POLISH = 8, _("Polnisch")
+    ROMANIAN = 9, _("Rumänisch")
+    BULGARIAN = 10, _("Bulgarisch")
+    FRENCH = 11, _("Französisch")
+    SPANISH = 12, _("Spanisch")
+    ITALIAN = 13, _("Italienisch")
+    SERBO_CROATIAN = 14, _("Bosnisch/Kroatisch/Serbisch")
+    ALBANIAN = 15, _("Albanisch")
+    TIGRINYA = 16, _("Tigrinya")
+    SOMALI = 17, _("Somali")
+    VIETNAMESE = 18, _("Vietnamesisch")
+    SIGN = 19, _("Deutsche Gebärdensprache")

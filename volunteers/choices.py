@@ -9,7 +9,7 @@ inside one covering index instead of joining three extra tables
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from directory.choices import OfficeKind  # noqa: F401  (re-exported: the same list for both sides)
+from directory.choices import Language, OfficeKind  # noqa: F401  (re-exported: the same lists for both sides)
 
 
 class Weekday(models.IntegerChoices):
@@ -38,29 +38,6 @@ def availability_position(weekday: int, day_part: int) -> int:
 def availability_choices() -> list[tuple[int, str]]:
     """One choice per cell of the weekly grid, day by day."""
     return [(availability_position(day, part), f"{day.label}, {part.label}") for day in Weekday for part in DayPart]
-
-
-class Language(models.IntegerChoices):
-    GERMAN = 0, _("Deutsch")
-    ENGLISH = 1, _("Englisch")
-    ARABIC = 2, _("Arabisch")
-    TURKISH = 3, _("Türkisch")
-    RUSSIAN = 4, _("Russisch")
-    UKRAINIAN = 5, _("Ukrainisch")
-    FARSI = 6, _("Persisch (Farsi/Dari)")
-    KURDISH = 7, _("Kurdisch")
-    POLISH = 8, _("Polnisch")
-    ROMANIAN = 9, _("Rumänisch")
-    BULGARIAN = 10, _("Bulgarisch")
-    FRENCH = 11, _("Französisch")
-    SPANISH = 12, _("Spanisch")
-    ITALIAN = 13, _("Italienisch")
-    SERBO_CROATIAN = 14, _("Bosnisch/Kroatisch/Serbisch")
-    ALBANIAN = 15, _("Albanisch")
-    TIGRINYA = 16, _("Tigrinya")
-    SOMALI = 17, _("Somali")
-    VIETNAMESE = 18, _("Vietnamesisch")
-    SIGN = 19, _("Deutsche Gebärdensprache")
 
 
 class Gender(models.TextChoices):
