@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +49,6 @@ class VolunteerProfileForm(forms.Form):
         initial=RADIUS_DEFAULT_KM,
         min_value=RADIUS_MIN_KM,
         max_value=RADIUS_MAX_KM,
-        validators=[MinValueValidator(RADIUS_MIN_KM), MaxValueValidator(RADIUS_MAX_KM)],
         error_messages={
             "min_value": _("Bitte eine Zahl von 1 bis 100 eingeben."),
             "max_value": _("Bitte eine Zahl von 1 bis 100 eingeben."),
@@ -94,6 +93,8 @@ class VolunteerProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page's own <form> carries the CSRF token; crispy would add a second one.
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(*self.layout_fields())
 
     def layout_fields(self) -> list:
