@@ -5,7 +5,8 @@ Used by ``import_offices`` and meant for every other directory import
 command only says what one row means:
 
 - reads UTF-8 (with or without a byte-order mark), comma- or semicolon-separated,
-  the first line being the header; column names are matched case-insensitively;
+  the first line being the header; column names are matched case-insensitively,
+  optionally through aliases (German column names);
 - counts lines as a text editor does (the header is line 1), also when a quoted
   field spans several lines;
 - runs every row in its own savepoint: a bad row is rolled back and reported with
@@ -30,7 +31,7 @@ A row handler returns one of ``CREATED``, ``UPDATED`` or ``UNCHANGED`` and raise
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -91,9 +92,16 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def iter_csv_rows(
-    file: TextIO, *, required_columns: Sequence[str] = (), delimiter: str | None = None
+    file: TextIO,
+    *,
+    required_columns: Sequence[str] = (),
+    aliases: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line_number, row)`` for each data row; keys are normalised column names.
+
+    Names are lower-cased with spaces and dashes as underscores, then mapped
+    through ``aliases`` (say ``{"plz": "postal_code"}``), so a header in German works.
 
     Values are stripped strings; missing cells are "". Entirely blank lines are skipped.
     Raises ``HeaderError`` if the header is missing or lacks a required column.
@@ -105,7 +113,8 @@ def iter_csv_rows(
     if not first_line.strip():
         raise HeaderError("The file is empty or its first line (the header) is blank.")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _sniff_delimiter(first_line))
-    header = [_normalise(name) for name in next(reader)]
+    aliases = {_normalise(alias): name for alias, name in (aliases or {}).items()}
+    header = [aliases.get(_normalise(name), _normalise(name)) for name in next(reader)]
     missing = [name for name in required_columns if _normalise(name) not in header]
     if missing:
         raise HeaderError(f"Missing column(s) in the header: {', '.join(missing)}. Found: {', '.join(header)}.")
@@ -139,6 +148,7 @@ def import_csv(
     *,
     handle_row: Callable[[dict[str, str]], str],
     required_columns: Sequence[str] = (),
+    aliases: Mapping[str, str] | None = None,
     dry_run: bool = False,
     progress: bool = True,
     progress_file: TextIO | None = None,
@@ -151,7 +161,7 @@ def import_csv(
     leaves no trace, and a dry run rolls everything back at the end.
     """
     report = ImportReport(dry_run=dry_run)
-    rows = list(iter_csv_rows(file, required_columns=required_columns, delimiter=delimiter))
+    rows = list(iter_csv_rows(file, required_columns=required_columns, aliases=aliases, delimiter=delimiter))
     with transaction.atomic():
         bar = tqdm(
             rows, total=len(rows), desc=description, unit=" rows", disable=not progress, file=progress_file, leave=True

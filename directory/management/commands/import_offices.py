@@ -1,0 +1,114 @@
+"""Import offices from a CSV file: ``python manage.py import_offices FILE.csv [--dry-run]``.
+
+Columns (header line required, comma or semicolon, UTF-8; German names work too):
+
+    name (Name), kind (Art), street (Straße), postal_code (PLZ), city (Ort), verified (geprüft, optional)
+
+``kind`` is a label ("Jobcenter", "Sozialamt", …), a constant (JOBCENTER) or its number.
+``verified`` defaults to yes: imported offices come from the coordination team.
+
+Idempotent: an office is identified by its name (any case) and postal code, so
+running the same file twice creates nothing new. Every bad row is reported with
+its line number and the reason; the good rows are imported.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from directory import services
+from directory.choices import OfficeKind
+from directory.csv_import import HeaderError, RowError, import_csv
+
+# German column names people are likely to use, mapped to ours.
+COLUMN_ALIASES = {
+    "name": "name",
+    "bezeichnung": "name",
+    "kind": "kind",
+    "art": "kind",
+    "street": "street",
+    "straße": "street",
+    "strasse": "street",
+    "adresse": "street",
+    "postal_code": "postal_code",
+    "plz": "postal_code",
+    "postleitzahl": "postal_code",
+    "city": "city",
+    "ort": "city",
+    "stadt": "city",
+    "verified": "verified",
+    "geprüft": "verified",
+    "geprueft": "verified",
+}
+REQUIRED = ["name", "kind", "postal_code"]
+TRUE = {"1", "true", "yes", "ja", "j", "y", "x", "wahr"}
+FALSE = {"0", "false", "no", "nein", "n", "falsch"}
+
+
+def parse_kind(value: str) -> int:
+    text = value.strip()
+    if text.isdigit() and int(text) in OfficeKind.values:
+        return int(text)
+    for kind in OfficeKind:
+        if text.upper() == kind.name or text.casefold() == str(kind.label).casefold():
+            return kind.value
+    known = ", ".join(str(kind.label) for kind in OfficeKind)
+    raise RowError(f"unknown kind {text!r} (known: {known})")
+
+
+def parse_bool(value: str) -> bool:
+    text = value.strip().lower()
+    if text == "" or text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise RowError(f"verified must be yes or no, not {value!r}")
+
+
+def handle_row(row: dict[str, str]) -> str:
+    name = " ".join(row.get("name", "").split())
+    if not name:
+        raise RowError("name is empty")
+    postal_code = row.get("postal_code", "")
+    if not postal_code:
+        raise RowError("postal_code is empty")
+    _, outcome = services.office_upsert(
+        name=name,
+        postal_code=postal_code,
+        kind=parse_kind(row.get("kind", "")),
+        street=" ".join(row.get("street", "").split()),
+        city=" ".join(row.get("city", "").split()),
+        verified=parse_bool(row.get("verified", "")),
+    )
+    return outcome
+
+
+class Command(BaseCommand):
+    help = "Imports offices from a CSV file (idempotent by name and postal code)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV file with a header line")
+        parser.add_argument("--dry-run", action="store_true", help="check and count everything, save nothing")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, file: str, dry_run: bool, no_progress: bool, **options):
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as handle:
+                report = import_csv(
+                    handle,
+                    aliases=COLUMN_ALIASES,
+                    handle_row=handle_row,
+                    required_columns=REQUIRED,
+                    dry_run=dry_run,
+                    progress=not no_progress,
+                    progress_file=getattr(self.stderr, "_out", self.stderr),
+                    description="Ämter",
+                )
+        except FileNotFoundError:
+            raise CommandError(f"No such file: {file}")
+        except UnicodeDecodeError:
+            raise CommandError(f"{file} is not UTF-8 text. Save it as CSV UTF-8 and try again.")
+        except HeaderError as error:
+            raise CommandError(str(error))
+        for line, reason in report.errors:
+            self.stderr.write(self.style.ERROR(f"line {line}: {reason}"))
+        style = self.style.SUCCESS if report.ok else self.style.WARNING
+        self.stdout.write(style(report.summary()))
