@@ -39,3 +39,32 @@ class Language(models.IntegerChoices):
     SOMALI = 17, _("Somali")
     VIETNAMESE = 18, _("Vietnamesisch")
     SIGN = 19, _("Deutsche Gebärdensprache")
+
+
+class InitiativeService(models.IntegerChoices):
+    """What a partner initiative offers; each value is a bit position of ``Initiative.services``."""
+
+    SOCIAL_LAW_ADVICE = 0, _("Rechtsberatung Sozialrecht")
+    SOCIAL_COUNSELLING = 1, _("Sozialberatung")
+    PSYCHOSOCIAL = 2, _("psychosoziale Beratung")
+    DEBT = 3, _("Schuldnerberatung")
+    MIGRATION = 4, _("Migrationsberatung")
+    UNEMPLOYED_SELF_HELP = 5, _("Erwerbslosentreff / Selbsthilfe")
+    ESCORT = 6, _("Begleitung / Beistand")
+    HOUSING_EMERGENCY = 7, _("Wohnungsnotfallhilfe")
+    FOOD = 8, _("Lebensmittel / Tafel")
+    OTHER = 9, _("Sonstiges")
+
+
+class InitiativeReach(models.TextChoices):
+    """How far an initiative reaches: around its address, or everywhere."""
+
+    LOCAL = "local", _("vor Ort, im Umkreis")
+    NATIONWIDE = "nationwide", _("bundesweit")
+    ONLINE = "online", _("online oder am Telefon")
+
+
+class InitiativeState(models.TextChoices):
+    SUBMITTED = "submitted", _("eingereicht")
+    PUBLISHED = "published", _("veröffentlicht")
+    ARCHIVED = "archived", _("archiviert")
