@@ -14,6 +14,15 @@ from volunteers import selectors, services
 from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
 
 
+def _post_data(request: HttpRequest):
+    """The POST data to bind a form to, or None on GET.
+
+    Not ``request.POST or None``: a POST with nothing ticked is an empty, falsy
+    QueryDict, and the form would stay unbound and show no error.
+    """
+    return request.POST if request.method == "POST" else None
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     volunteer = selectors.volunteer_for_user(user=request.user)
@@ -37,7 +46,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     # A signed-in user without a profile (say, a coordinator) joins the list here.
     form_class = VolunteerProfileForm if volunteer else VolunteerSignupForm
     initial = VolunteerProfileForm.initial_from(volunteer) if volunteer else None
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(_post_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         if volunteer:
             services.volunteer_update(volunteer=volunteer, **form.profile_data())
@@ -119,7 +128,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     volunteer = _own_volunteer(request)
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(_post_data(request))
     if request.method == "POST" and form.is_valid():
         user = request.user
         if volunteer:
