@@ -56,7 +56,8 @@ class PostalRegionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in {str(d) for d in range(10)}:
-            return queryset.filter(postal_code_id__startswith=self.value())
+            # The code is the postal-code table's primary key, so this needs no join.
+            return queryset.filter(postal_code__code__startswith=self.value())
         return queryset
 
 
@@ -106,7 +107,8 @@ class VolunteerAdminForm(forms.ModelForm):
 class VolunteerAdmin(admin.ModelAdmin):
     form = VolunteerAdminForm
     list_display = ["display_name", "email", "postal_code", "radius_km", "is_active", "paused_until", "created_at"]
-    list_select_related = ["user"]
+    # postal_code too: the column shows str(PostalCode), one query per row otherwise.
+    list_select_related = ["user", "postal_code"]
     list_filter = ["is_active", LanguageFilter, RadiusFilter, PostalRegionFilter]
     search_fields = ["display_name", "user__email", "postal_code__code"]
     raw_id_fields = ["user", "postal_code"]
