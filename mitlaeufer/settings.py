@@ -9,6 +9,7 @@ file, Celery tasks run eagerly in-process, mails go to the console.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -251,6 +252,20 @@ PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-11-25")
 COORDINATOR_EMAILS = env.list("COORDINATOR_EMAILS", default=[])
 # Days after the appointment (or a cancellation) until a request's personal data is erased.
 REQUEST_RETENTION_DAYS = env.int("REQUEST_RETENTION_DAYS", default=14)
+# The request form: how far ahead an appointment must and may be, how many submissions one
+# IP address may send in a period, and how long the same contact, office and time counts
+# as a duplicate.
+REQUEST_MIN_LEAD_HOURS = env.int("REQUEST_MIN_LEAD_HOURS", default=24)
+REQUEST_MAX_DAYS_AHEAD = env.int("REQUEST_MAX_DAYS_AHEAD", default=90)
+REQUEST_RATE_LIMIT = env.int("REQUEST_RATE_LIMIT", default=10)
+REQUEST_RATE_LIMIT_SECONDS = env.int("REQUEST_RATE_LIMIT_SECONDS", default=3600)
+REQUEST_DUPLICATE_MINUTES = env.int("REQUEST_DUPLICATE_MINUTES", default=30)
+# Periodic tasks. django_celery_beat's DatabaseScheduler copies these entries into its tables
+# when beat starts; coordinators can then adjust them in the admin.
+CELERY_BEAT_SCHEDULE = {
+    # Erase the personal data of requests past their retention time (REQUEST_RETENTION_DAYS).
+    "requests-purge": {"task": "matching.tasks.purge_requests", "schedule": crontab(hour=3, minute=15)},
+}
 # The operator's details for /impressum/.
 IMPRINT = {
     "name": env.str("IMPRINT_NAME", default="Mitläufer-Initiative (Demo)"),

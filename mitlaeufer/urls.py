@@ -19,6 +19,7 @@ urlpatterns = [
     path("mitmachen/", account_views.signup, name="signup"),
     path("konto/", include("allauth.urls")),
     path("profil/", include("volunteers.urls")),
+    path("anfrage/", include("matching.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
