@@ -260,9 +260,20 @@ REQUEST_MAX_DAYS_AHEAD = env.int("REQUEST_MAX_DAYS_AHEAD", default=90)
 REQUEST_RATE_LIMIT = env.int("REQUEST_RATE_LIMIT", default=10)
 REQUEST_RATE_LIMIT_SECONDS = env.int("REQUEST_RATE_LIMIT_SECONDS", default=3600)
 REQUEST_DUPLICATE_MINUTES = env.int("REQUEST_DUPLICATE_MINUTES", default=30)
+# Partner initiatives: how long the signed link to edit an entry stays valid (the yearly
+# "Stimmt Ihr Eintrag noch?" mail brings a fresh one), and how many self-submissions one
+# IP address may send per hour.
+INITIATIVE_EDIT_LINK_DAYS = env.int("INITIATIVE_EDIT_LINK_DAYS", default=90)
+INITIATIVE_SUBMIT_RATE_PER_HOUR = env.int("INITIATIVE_SUBMIT_RATE_PER_HOUR", default=10)
+# Public forms without an account: a faster submission than this is treated as a bot.
+SPAM_MIN_FILL_SECONDS = env.int("SPAM_MIN_FILL_SECONDS", default=3)
 # Periodic tasks. django_celery_beat's DatabaseScheduler copies these entries into its tables
 # when beat starts; coordinators can then adjust them in the admin.
 CELERY_BEAT_SCHEDULE = {
+    "initiatives-remind-unconfirmed": {
+        "task": "directory.tasks.initiatives_remind_unconfirmed",
+        "schedule": crontab(hour=9, minute=30),
+    },
     # Erase the personal data of requests past their retention time (REQUEST_RETENTION_DAYS).
     "requests-purge": {"task": "matching.tasks.purge_requests", "schedule": crontab(hour=3, minute=15)},
 }
@@ -273,3 +284,13 @@ IMPRINT = {
     "city": env.str("IMPRINT_CITY", default="47051 Duisburg"),
     "email": env.str("IMPRINT_EMAIL", default="kontakt@mitlaeufer.example"),
 }
+# Matching: how many ranked candidates a request gets, and the minimum gap
+# between two appointments of one volunteer (one hour before and after).
+MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)
+MATCH_BUFFER_MINUTES = env.int("MATCH_BUFFER_MINUTES", default=60)
+# Run the candidate search as a prepared statement on PostgreSQL (see matching.engine).
+# Turn off behind a transaction-pooling proxy such as PgBouncer.
+MATCHING_PREPARED_STATEMENTS = env.bool("MATCHING_PREPARED_STATEMENTS", default=True)
+if MATCHING_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Plan the prepared search once per connection; Django's own queries are never prepared.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c plan_cache_mode=force_generic_plan"

