@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from directory.choices import OfficeKind
+from directory.demo import initiatives_load_demo
 from directory.models import Office
 from geo.distances import Point, points_within
 from geo.models import PostalCode
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             offices = self._offices()
             volunteers = self._volunteers()
             self._coordinator()
+            initiatives_load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {offices} offices, {volunteers} volunteers."))
         self.stdout.write(
             self.style.SUCCESS(

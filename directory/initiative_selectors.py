@@ -1,0 +1,177 @@
+"""Reads of the partner-initiative directory.
+
+The public search computes distances in SQL (haversine from the searched
+point to each initiative's postal-code centroid), so a page of results costs
+the same few queries however many initiatives there are.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Avg, Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.utils import timezone
+
+from directory.choices import InitiativeReach, InitiativeState
+from directory.models import Initiative, Office
+from geo.distances import EARTH_RADIUS_KM
+
+EDIT_LINK_SALT = "directory.initiative.edit-link"
+STALE_AFTER_MONTHS = 18
+REMIND_AFTER_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point to search from, and how the person named it."""
+
+    label: str
+    latitude: float
+    longitude: float
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time ``months`` calendar months earlier (the 31st becomes the month's last day)."""
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+# --- Public directory ------------------------------------------------------------------
+
+
+def initiatives_published() -> QuerySet[Initiative]:
+    return Initiative.objects.filter(state=InitiativeState.PUBLISHED)
+
+
+def initiative_published_get(*, slug: str) -> Initiative | None:
+    return initiatives_published().filter(slug=slug).first()
+
+
+def distance_km_expression(*, latitude: float, longitude: float):
+    """Haversine distance in km from a fixed point to the row's coordinates, as a database expression.
+
+    Built from Django's math functions, so it runs on PostgreSQL and on SQLite
+    (Django registers those functions there). NULL for rows without coordinates.
+    """
+    lat0 = math.radians(latitude)
+    half_dlat = (Radians(F("latitude")) - Value(lat0)) / Value(2.0)
+    half_dlon = (Radians(F("longitude")) - Value(math.radians(longitude))) / Value(2.0)
+    h = Power(Sin(half_dlat), 2) + Value(math.cos(lat0)) * Cos(Radians(F("latitude"))) * Power(Sin(half_dlon), 2)
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(h, Value(1.0), output_field=FloatField())))
+
+
+def initiatives_search(*, place: Place | None = None, radius_km: int | None = None) -> QuerySet[Initiative]:
+    """Published initiatives for the public list.
+
+    Without a place: all of them, by name. With a place: the local ones whose
+    own radius reaches the place and that lie within ``radius_km``, nearest
+    first, then every nationwide and online initiative (by name). Each row
+    carries ``distance_km`` (None where there is no address).
+    """
+    initiatives = initiatives_published()
+    if place is None:
+        return initiatives.annotate(distance_km=Value(None, output_field=FloatField())).order_by("name", "id")
+    initiatives = initiatives.annotate(
+        distance_km=distance_km_expression(latitude=place.latitude, longitude=place.longitude)
+    )
+    local = Q(reach=InitiativeReach.LOCAL, distance_km__lte=F("radius_km"))
+    if radius_km is not None:
+        # A bounding box first, so the index on latitude narrows the rows the distance is computed for.
+        dlat = math.degrees(radius_km * 1.01 / EARTH_RADIUS_KM)
+        dlon = dlat / max(math.cos(math.radians(place.latitude)), 1e-6)
+        local &= Q(
+            latitude__range=(place.latitude - dlat, place.latitude + dlat),
+            longitude__range=(place.longitude - dlon, place.longitude + dlon),
+            distance_km__lte=radius_km,
+        )
+    everywhere = Q(reach__in=[InitiativeReach.NATIONWIDE, InitiativeReach.ONLINE])
+    return (
+        initiatives.filter(local | everywhere)
+        .alias(everywhere_last=Case(When(reach=InitiativeReach.LOCAL, then=Value(0)), default=Value(1)))
+        .order_by("everywhere_last", F("distance_km").asc(nulls_last=True), "name", "id")
+    )
+
+
+def place_locate(*, name: str) -> Place | None:
+    """Where a place name lies, from the initiatives and offices in that town.
+
+    There is no table of places; a town we list an initiative or an office in is
+    located at the mean of their postal-code centroids. Unknown towns give None.
+    """
+    name = " ".join((name or "").split())[:100]
+    if not name:
+        return None
+    for rows in (
+        initiatives_published().filter(city__iexact=name, latitude__isnull=False),
+        Office.objects.filter(city__iexact=name),
+    ):
+        found = rows.aggregate(n=Count("id"), latitude=Avg("latitude"), longitude=Avg("longitude"))
+        if found["n"]:
+            return Place(label=name, latitude=found["latitude"], longitude=found["longitude"])
+    return None
+
+
+# --- Edit links ------------------------------------------------------------------------
+
+
+class EditLinkInvalid(Exception):
+    """Forged, tampered, revoked, or for an entry that is not published."""
+
+
+class EditLinkExpired(Exception):
+    """Genuine but older than INITIATIVE_EDIT_LINK_DAYS."""
+
+
+def edit_link_max_age() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.INITIATIVE_EDIT_LINK_DAYS)
+
+
+def edit_token_make(*, initiative: Initiative) -> str:
+    return signing.dumps({"i": initiative.pk, "v": initiative.link_version}, salt=EDIT_LINK_SALT, compress=True)
+
+
+def initiative_for_edit_link(*, slug: str, token: str) -> Initiative:
+    """The published initiative a signed edit link is for, or EditLinkInvalid / EditLinkExpired."""
+    try:
+        payload = signing.loads(token, salt=EDIT_LINK_SALT, max_age=edit_link_max_age())
+    except signing.SignatureExpired:
+        raise EditLinkExpired from None
+    except signing.BadSignature:
+        raise EditLinkInvalid from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("i"), int):
+        raise EditLinkInvalid
+    initiative = initiatives_published().filter(pk=payload["i"], slug=slug).first()
+    if initiative is None or payload.get("v") != initiative.link_version:
+        raise EditLinkInvalid
+    return initiative
+
+
+# --- Coordination ----------------------------------------------------------------------
+
+
+def stale_cutoff(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    return months_before(now or timezone.now(), STALE_AFTER_MONTHS)
+
+
+def stale_condition(*, now: datetime.datetime | None = None) -> Q:
+    """Published entries nobody confirmed for 18 months (or never)."""
+    cutoff = stale_cutoff(now=now)
+    return Q(state=InitiativeState.PUBLISHED) & (Q(last_confirmed_at__lt=cutoff) | Q(last_confirmed_at__isnull=True))
+
+
+def initiatives_due_for_reminder(*, now: datetime.datetime | None = None) -> QuerySet[Initiative]:
+    """Published entries confirmed a year ago or longer and not asked within the last year."""
+    year_ago = months_before(now or timezone.now(), REMIND_AFTER_MONTHS)
+    return (
+        initiatives_published()
+        .filter(Q(last_confirmed_at__lte=year_ago) | Q(last_confirmed_at__isnull=True))
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=year_ago))
+        .order_by("id")
+    )
