@@ -22,7 +22,7 @@ def offices_search(*, query: str, limit: int = OFFICE_SEARCH_LIMIT) -> QuerySet[
         return Office.objects.none()
     offices = Office.objects.filter(verified=True)
     if _DIGITS.match(query):
-        offices = offices.filter(postal_code_id__startswith=query)
+        offices = offices.filter(postal_code__code__startswith=query)
     else:
         offices = offices.filter(Q(city__icontains=query) | Q(name__icontains=query))
     return offices.order_by("city", "name", "postal_code_id")[:limit]

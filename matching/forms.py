@@ -451,7 +451,3 @@ class RescheduleForm(AppointmentTimeMixin, forms.Form):
         cleaned = super().clean()
         cleaned["starts_at"] = self.clean_appointment()
         return cleaned
-
-
-class CancelForm(forms.Form):
-    """Only the button: the confirmation is the page it sits on."""

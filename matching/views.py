@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from directory import selectors as directory_selectors
 from matching import selectors, services
-from matching.forms import CancelForm, RequestForm, RescheduleForm, clean_search_text, office_label
+from matching.forms import RequestForm, RescheduleForm, clean_search_text, office_label
 from mitlaeufer.spam import rate_limit_hit
 
 logger = logging.getLogger(__name__)
@@ -133,12 +133,11 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found(request)
     if not accompaniment.is_open:
         return redirect("matching:status", token=token)
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         services.request_cancel(request=accompaniment)
         messages.success(request, _("Ihre Anfrage ist abgesagt. Danke, dass Sie uns Bescheid geben."))
         return redirect("matching:status", token=token)
-    return render(request, "matching/request_cancel.html", {"accompaniment": accompaniment, "form": form})
+    return render(request, "matching/request_cancel.html", {"accompaniment": accompaniment})
 
 
 @never_cache
