@@ -51,3 +51,25 @@ def chromium_path() -> str:
     if not os.path.exists(path):
         pytest.fail(f"Browser tests need Debian's chromium at {path} (apt-get install chromium).")
     return path
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Put the postal codes back if a previous run's transactional tests flushed them.
+
+    A data migration loads them, but a test on ``live_server``/``transactional_db``
+    empties every table afterwards; with ``--reuse-db`` the next run would start
+    without them.
+    """
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from geo.models import PostalCode
+
+    with django_db_blocker.unblock():
+        if not PostalCode.objects.exists():
+            migration = importlib.import_module("geo.migrations.0002_load_postal_codes")
+            migration.load(apps, SimpleNamespace(connection=connection))

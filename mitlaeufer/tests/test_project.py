@@ -35,10 +35,12 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # A clean environment: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process, which --deploy rejects.
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if key
+        not in {"DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(env)
     return subprocess.run(  # noqa: S603  (our own manage.py with fixed arguments)
