@@ -135,6 +135,16 @@ class InitiativeForm(forms.ModelForm):
             raise ValidationError(_("Diese Postleitzahl kennen wir nicht."), code="unknown")
         return postal_code
 
+    def _update_errors(self, errors: ValidationError) -> None:
+        # The model's cross-field checks would repeat a field's own error (an unknown
+        # postal code would also be reported as a missing one), so those are left out.
+        if hasattr(errors, "error_dict"):
+            for name in [name for name in errors.error_dict if name in self._errors]:
+                del errors.error_dict[name]
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
     def initiative_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in INITIATIVE_FIELDS}
 

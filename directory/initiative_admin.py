@@ -103,8 +103,11 @@ class InitiativeAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                stale=Case(When(selectors.stale_condition(), then=Value(True)), default=Value(False)),
-                output_field=BooleanField(),
+                stale=Case(
+                    When(selectors.stale_condition(), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
             )
         )
 

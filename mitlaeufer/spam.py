@@ -67,19 +67,20 @@ class SpamProtectionMixin:
         if cleaned.get("hp_contact"):
             raise forms.ValidationError(self.spam_error, code="honeypot")
         try:
-            started = signing.loads(
-                cleaned.get("form_started") or "", salt=FORM_STARTED_SALT, max_age=FORM_MAX_AGE_SECONDS
-            )
-        except signing.SignatureExpired:
+            started = signing.loads(cleaned.get("form_started") or "", salt=FORM_STARTED_SALT)
+        except signing.BadSignature:
+            started = None
+        if not isinstance(started, int):
+            self._renew_started()
+            raise forms.ValidationError(self.spam_error, code="tampered")
+        age = time.time() - started
+        if age > FORM_MAX_AGE_SECONDS:
             self._renew_started()
             raise forms.ValidationError(
                 _("Das Formular war sehr lange offen. Bitte prüfen Sie Ihre Angaben und senden Sie es noch einmal."),
                 code="expired",
             )
-        except signing.BadSignature:
-            self._renew_started()
-            raise forms.ValidationError(self.spam_error, code="tampered")
-        if not isinstance(started, int) or time.time() - started < min_fill_seconds():
+        if age < min_fill_seconds():
             raise forms.ValidationError(
                 _("Das ging sehr schnell. Bitte prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal."),
                 code="too_fast",
