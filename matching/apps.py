@@ -6,3 +6,6 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "matching"
     verbose_name = _("Begleitungen")
+
+    def ready(self) -> None:
+        from matching import signals  # noqa: F401  (connects the receivers)

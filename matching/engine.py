@@ -354,3 +354,37 @@ def active_match_exists(*, volunteer_id: int, starts_at, ends_at, exclude_match_
     if exclude_match_id:
         matches = matches.exclude(pk=exclude_match_id)
     return matches.exists()
+
+
+def requests_without_proposal_run(*, now: datetime.datetime | None = None) -> list[int]:
+    """Searching requests whose proposal run never happened, older than the sweep grace period."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.MATCHING_SWEEP_AFTER_SECONDS)
+    return list(
+        AccompanimentRequest.objects.filter(
+            proposals_run_at__isnull=True,
+            status__in=SEARCHABLE_STATUSES,
+            created_at__lte=cutoff,
+            starts_at__gt=now,
+            personal_data_erased_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+
+
+def proposals_refresh_near_volunteer(*, volunteer_id: int) -> int:
+    """A volunteer joined or changed: look again at open requests whose office is within their reach."""
+    volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return 0
+    offices_in_reach = OfficeDistance.objects.filter(
+        postal_code_id=volunteer.postal_code_id, km_ceil__lte=volunteer.radius_km
+    ).values("office_id")
+    request_ids = list(
+        AccompanimentRequest.objects.filter(
+            status__in=SEARCHABLE_STATUSES, starts_at__gt=timezone.now(), office_id__in=offices_in_reach
+        ).values_list("pk", flat=True)
+    )
+    for request_id in request_ids:
+        proposals_refresh(request_id=request_id)
+    logger.info("volunteer id=%s changed: %s open requests looked at again", volunteer_id, len(request_ids))
+    return len(request_ids)

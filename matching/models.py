@@ -261,6 +261,10 @@ class Match(models.Model):
     blocked_until = models.DateTimeField(editable=False)
     decline_reason = models.CharField(_("Grund der Absage"), max_length=300, blank=True)
     outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices, blank=True)
+    # Claimed with a conditional UPDATE before a mail goes out, so a task
+    # delivered twice sends it once (see match_services._claim).
+    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     feedback_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angefragt am"), auto_now_add=True)

@@ -79,3 +79,130 @@ def purge_requests() -> int:
     from matching import services
 
     return services.requests_purge()
+
+
+# --- Matching: index, proposals, match mails, schedules --------------------------------------------------
+
+
+def queue_on_commit(task, **kwargs) -> None:
+    """Queue a task with id arguments once the transaction commits.
+
+    With the broker down it runs in-process instead (mails about a match must
+    not wait for an operator), and a failure there is logged, never raised into
+    the page that caused it.
+    """
+
+    def send() -> None:
+        try:
+            task.delay(**kwargs)
+        except OperationalError:
+            logger.warning("broker unavailable; %s runs in-process", task.name)
+            try:
+                task.apply(kwargs=kwargs, throw=True)
+            except Exception as exc:  # noqa: BLE001  (must not break the request that queued it)
+                logger.error("%s failed in-process: %s", task.name, type(exc).__name__)
+
+    transaction.on_commit(send)
+
+
+_RETRY = {
+    "autoretry_for": (*TRANSIENT_ERRORS, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
+
+
+@shared_task(**_RETRY)
+def office_index_rebuild(*, office_id: int) -> None:
+    from directory.models import Office
+    from matching import engine
+
+    if not Office.objects.filter(pk=office_id).exists():
+        logger.info("office id=%s is gone; no index to build", office_id)
+        return
+    engine.office_index_build(office_id=office_id)
+
+
+@shared_task(**_RETRY)
+def requests_near_volunteer_refresh(*, volunteer_id: int) -> None:
+    from matching import engine
+
+    engine.proposals_refresh_near_volunteer(volunteer_id=volunteer_id)
+
+
+@shared_task(**_RETRY)
+def match_invitation(*, match_id: int) -> None:
+    from matching import match_services
+
+    match_services.match_send_invitation(match_id=match_id)
+
+
+@shared_task(**_RETRY)
+def match_confirmation(*, match_id: int) -> None:
+    from matching import match_services
+
+    match_services.match_send_confirmation(match_id=match_id)
+
+
+@shared_task(**_RETRY)
+def match_cancelled_notice(*, match_id: int) -> None:
+    from matching import match_services
+
+    match_services.match_send_cancelled_notice(match_id=match_id)
+
+
+@shared_task(**_RETRY)
+def match_declined_notice(*, match_id: int) -> None:
+    from matching import match_services
+
+    match_services.match_send_declined_notice(match_id=match_id)
+
+
+@shared_task(**_RETRY)
+def match_reminder(*, match_id: int) -> None:
+    from matching import match_services
+
+    match_services.match_send_reminder(match_id=match_id)
+
+
+@shared_task(**_RETRY)
+def match_feedback_request(*, match_id: int) -> None:
+    from matching import match_services
+
+    match_services.match_send_feedback_request(match_id=match_id)
+
+
+@shared_task
+def sweep_unproposed_requests() -> int:
+    """Celery beat: queue a proposal run for every open request whose run never happened (e.g. broker outage)."""
+    from matching import engine
+
+    ids = engine.requests_without_proposal_run()
+    for request_id in ids:
+        propose.delay(request_id=request_id)
+    if ids:
+        logger.info("sweeper queued %s proposal runs", len(ids))
+    return len(ids)
+
+
+@shared_task
+def send_reminders() -> int:
+    """Celery beat, hourly: remind both sides the day before an accepted appointment."""
+    from matching import selectors
+
+    ids = selectors.matches_due_for_reminder()
+    for match_id in ids:
+        match_reminder.delay(match_id=match_id)
+    return len(ids)
+
+
+@shared_task
+def send_feedback_requests() -> int:
+    """Celery beat, hourly: after the appointment, ask the volunteer how it went."""
+    from matching import selectors
+
+    ids = selectors.matches_due_for_feedback()
+    for match_id in ids:
+        match_feedback_request.delay(match_id=match_id)
+    return len(ids)

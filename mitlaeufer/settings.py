@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Erase the personal data of requests past their retention time (REQUEST_RETENTION_DAYS).
     "requests-purge": {"task": "matching.tasks.purge_requests", "schedule": crontab(hour=3, minute=15)},
+    # Requests whose proposal run never happened (say, the broker was down at submit time).
+    "matching-sweep-unproposed": {"task": "matching.tasks.sweep_unproposed_requests", "schedule": crontab(minute="*/5")},
+    "matching-reminders": {"task": "matching.tasks.send_reminders", "schedule": crontab(minute=5)},
+    "matching-feedback": {"task": "matching.tasks.send_feedback_requests", "schedule": crontab(minute=35)},
 }
 # The operator's details for /impressum/.
 IMPRINT = {
@@ -288,6 +292,10 @@ IMPRINT = {
 # between two appointments of one volunteer (one hour before and after).
 MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)
 MATCH_BUFFER_MINUTES = env.int("MATCH_BUFFER_MINUTES", default=60)
+# Changes of one volunteer within this many seconds trigger one look at open requests nearby.
+MATCHING_VOLUNTEER_DEBOUNCE_SECONDS = env.int("MATCHING_VOLUNTEER_DEBOUNCE_SECONDS", default=60)
+# A request older than this without a proposal run is picked up by the sweeper.
+MATCHING_SWEEP_AFTER_SECONDS = env.int("MATCHING_SWEEP_AFTER_SECONDS", default=120)
 # Run the candidate search as a prepared statement on PostgreSQL (see matching.engine).
 # Turn off behind a transaction-pooling proxy such as PgBouncer.
 MATCHING_PREPARED_STATEMENTS = env.bool("MATCHING_PREPARED_STATEMENTS", default=True)

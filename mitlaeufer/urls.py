@@ -20,6 +20,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("profil/", include("volunteers.urls")),
     path("anfrage/", include("matching.urls")),
+    path("einsatz/", include("matching.match_urls")),
     path("initiativen/", include("directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
