@@ -28,14 +28,20 @@ REJECTION_CODES = ("honeypot", "too_fast", "tampered", "expired")
 SESSION_KEY = "matching_request_ids"
 
 
+# Browsers send the origin only, never the path with the token, not even to us. Not "no-referrer":
+# with it, a browser sends "Origin: null" with a form's POST, and Django's CSRF check then
+# (rightly) refuses the cancel button and the language switcher on these pages.
+STATUS_PAGE_REFERRER_POLICY = "strict-origin"
+
+
 def token_page(view):
-    """Headers for pages reached by a secret link: not indexed, not cached, no Referer leaves the page."""
+    """Headers for pages reached by a secret link: not indexed, not cached, no Referer carries the token."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = STATUS_PAGE_REFERRER_POLICY
         response["Cache-Control"] = "no-store, private"
         return response
 

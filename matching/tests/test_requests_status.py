@@ -50,7 +50,7 @@ def test_token_pages_are_noindex_and_send_no_referrer(client, accompaniment):
         response = client.get(url(accompaniment.token, suffix))
         assert response.status_code == 200
         assert response["X-Robots-Tag"] == "noindex, nofollow"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "strict-origin"
         assert "no-store" in response["Cache-Control"]
         assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
 
@@ -79,7 +79,7 @@ def test_wrong_truncated_and_incremented_tokens_give_the_same_404(client, accomp
             assert response.status_code == 404
             assert _page(response, url(token, suffix)) == expected
             assert response["X-Robots-Tag"] == "noindex, nofollow"
-            assert response["Referrer-Policy"] == "no-referrer"
+            assert response["Referrer-Policy"] == "strict-origin"
 
 
 def test_a_wrong_token_cannot_cancel(client, accompaniment):
