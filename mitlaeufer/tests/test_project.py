@@ -136,3 +136,10 @@ def test_switching_back_to_german_works(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     client.post("/i18n/setlang/", {"language": "de", "next": "/"})
     assert '<html lang="de">' in client.get("/").content.decode()
+
+
+def test_the_login_page_speaks_formal_german_and_links_to_the_signup(client):
+    content = client.get("/konto/login/").content.decode()
+    assert '<h1 class="h2">Anmelden</h1>' in content
+    assert 'href="/mitmachen/"' in content
+    assert "Du hast" not in content

@@ -31,7 +31,9 @@ def signed_up(client):
 
 def test_the_verification_mail_is_german_and_carries_a_confirmation_link(signed_up):
     (message,) = mail.outbox
-    assert message.subject.startswith("[Mitläufer] ")
+    assert message.subject == "[Mitläufer] Bitte bestätigen Sie Ihre E-Mail-Adresse"
+    assert "Guten Tag," in message.body
+    assert " du " not in message.body.lower()
     assert message.to == ["anna@beispiel.de"]
     assert confirmation_path(message)
 
@@ -54,6 +56,7 @@ def test_confirming_the_link_verifies_logs_in_and_shows_the_profile(client, sign
     profile = client.get("/profil/")
     assert profile.status_code == 200
     content = profile.content.decode()
+    assert "Ihre E-Mail-Adresse anna@beispiel.de ist bestätigt." in content
     assert "Hallo Anna!" in content
     assert "anna@beispiel.de" in content
     assert "47051" in content
