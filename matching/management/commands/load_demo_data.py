@@ -62,6 +62,7 @@ class Command(BaseCommand):
             offices = self._offices()
             volunteers = self._volunteers()
             self._coordinator()
+            self._requests()
             initiatives_load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {offices} offices, {volunteers} volunteers."))
         self.stdout.write(
@@ -122,3 +123,31 @@ class Command(BaseCommand):
         EmailAddress.objects.get_or_create(
             user=user, email=COORDINATOR_EMAIL, defaults={"verified": True, "primary": True}
         )
+
+    def _requests(self) -> None:
+        """A few open requests, so the coordinators' list is not empty (appointments relative to today)."""
+        import datetime
+
+        from django.utils import timezone
+
+        from matching import services as matching_services
+        from matching.models import AccompanimentRequest
+
+        demo = [
+            ("Jobcenter Duisburg Mitte", "Ayşe", 3, 9, "registration"),
+            ("Landesamt für Einwanderung Berlin", "Dmytro", 6, 11, "application"),
+            ("Jobcenter Uckermark", "Sabine", 10, 14, "hearing"),
+        ]
+        for number, (office_name, first_name, days, hour, purpose) in enumerate(demo, start=1):
+            email = f"demo-anfrage-{number}@mitlaeufer.example"
+            if AccompanimentRequest.objects.filter(email=email).exists():
+                continue
+            day = timezone.localdate() + datetime.timedelta(days=days)
+            matching_services.request_create(
+                office=Office.objects.get(name=office_name),
+                first_name=first_name,
+                email=email,
+                starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))),
+                purpose=purpose,
+                languages=to_mask([Language.GERMAN]),
+            )
