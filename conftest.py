@@ -53,23 +53,26 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Put the postal codes back if a previous run's transactional tests flushed them.
-
-    A data migration loads them, but a test on ``live_server``/``transactional_db``
-    empties every table afterwards; with ``--reuse-db`` the next run would start
-    without them.
-    """
-    import importlib
-    from types import SimpleNamespace
-
-    from django.apps import apps
-    from django.db import connection
-
+def _ensure_postal_codes() -> None:
+    from geo.data import postal_codes_load
     from geo.models import PostalCode
 
+    if not PostalCode.objects.exists():
+        postal_codes_load(model=PostalCode)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Put the postal codes back if a previous run's transactional tests flushed them (see below)."""
     with django_db_blocker.unblock():
-        if not PostalCode.objects.exists():
-            migration = importlib.import_module("geo.migrations.0002_load_postal_codes")
-            migration.load(apps, SimpleNamespace(connection=connection))
+        _ensure_postal_codes()
+
+
+@pytest.fixture(autouse=True)
+def _postal_codes_after_flush(request):
+    """A data migration loads the postal codes, but every ``transactional_db`` test
+    (``live_server``, real workers) empties all tables when it ends. The next
+    such test, and the next run with ``--reuse-db``, get them back here."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        _ensure_postal_codes()

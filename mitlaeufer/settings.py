@@ -243,6 +243,8 @@ LOGGING = {
     "loggers": {
         # Django's request logger would print URLs of 404s, which may carry tokens.
         "django.request": {"level": "ERROR"},
+        # A failed CSRF check logs the path, which on token pages holds the secret.
+        "django.security.csrf": {"level": "ERROR"},
     },
 }
 

