@@ -73,6 +73,8 @@ def _postal_codes_after_flush(request):
     """A data migration loads the postal codes, but every ``transactional_db`` test
     (``live_server``, real workers) empties all tables when it ends. The next
     such test, and the next run with ``--reuse-db``, get them back here."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         _ensure_postal_codes()

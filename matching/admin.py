@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from matching import services
+from matching.admin_matching import RequestMatchingAdminMixin
 from matching.models import AccompanimentRequest
 
 
@@ -50,7 +51,7 @@ class AppointmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccompanimentRequest)
-class AccompanimentRequestAdmin(admin.ModelAdmin):
+class AccompanimentRequestAdmin(RequestMatchingAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "starts_at", "office", "office_kind", "first_name", "created_at"]
     list_filter = ["status", "office__kind", AppointmentFilter, "office__verified"]
     search_fields = ["office__name", "office__postal_code__code", "office__city"]

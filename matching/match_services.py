@@ -118,6 +118,27 @@ def match_reassign(*, match: Match, volunteer: Volunteer, actor) -> Match:
     return new
 
 
+def matches_release_for_request(*, request: AccompanimentRequest) -> int:
+    """The person cancelled or moved the appointment: withdraw every active match of the request."""
+    released = 0
+    for match in Match.objects.select_for_update().filter(request=request, status__in=ACTIVE_MATCH_STATUSES):
+        match.status = MatchStatus.CANCELLED
+        match.decided_at = timezone.now()
+        match.save(update_fields=["status", "decided_at"])
+        _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Termin abgesagt oder verlegt"))
+        _queue("match_cancelled_notice", match_id=match.pk)
+        released += 1
+    return released
+
+
+def match_accepted_for_request(*, request: AccompanimentRequest) -> Match | None:
+    return (
+        Match.objects.select_related("volunteer")
+        .filter(request=request, status__in=(MatchStatus.ACCEPTED, MatchStatus.DONE))
+        .first()
+    )
+
+
 # --- Volunteer side ----------------------------------------------------------------------------------------
 
 

@@ -74,3 +74,20 @@ def matches_due_for_feedback(*, now=None) -> list[int]:
             status=MatchStatus.ACCEPTED, feedback_requested_at__isnull=True, ends_at__lte=now
         ).values_list("pk", flat=True)
     )
+
+
+def request_matching_overview(*, request) -> dict:
+    """What the request's admin page shows about matching: proposals, matches with their history."""
+    from django.db.models import Prefetch
+
+    from matching.models import Match, MatchEvent
+
+    proposals = list(request.proposals.select_related("volunteer", "volunteer__user").order_by("rank"))
+    matches = list(
+        Match.objects.filter(request=request)
+        .select_related("volunteer")
+        .prefetch_related(Prefetch("events", queryset=MatchEvent.objects.select_related("actor")))
+        .order_by("-created_at")
+    )
+    active = next((m for m in matches if m.is_active), None)
+    return {"proposals": proposals, "matches": matches, "active_match": active}

@@ -133,8 +133,11 @@ def request_create(
 
 
 def _after_change(*, request: AccompanimentRequest, event: str) -> None:
-    from matching import tasks
+    from matching import match_services, tasks
 
+    if event in (Event.RESCHEDULED, Event.CANCELLED):
+        # A companion asked for, or confirmed for, the old appointment is released and told.
+        match_services.matches_release_for_request(request=request)
     if event in (Event.CREATED, Event.RESCHEDULED):
         tasks.queue_proposals(request_id=request.pk)
     tasks.queue_request_notice(request_id=request.pk, event=event)

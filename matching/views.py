@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from directory import selectors as directory_selectors
-from matching import selectors, services
+from matching import match_services, selectors, services
 from matching.forms import RequestForm, RescheduleForm, clean_search_text, office_label
 from mitlaeufer.spam import rate_limit_hit
 
@@ -126,7 +126,11 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "matching/request_status.html",
-        {"accompaniment": accompaniment, "status_url": services.request_status_url(request=accompaniment)},
+        {
+            "accompaniment": accompaniment,
+            "status_url": services.request_status_url(request=accompaniment),
+            "companion_match": match_services.match_accepted_for_request(request=accompaniment),
+        },
     )
 
 
