@@ -279,7 +279,10 @@ CELERY_BEAT_SCHEDULE = {
     # Erase the personal data of requests past their retention time (REQUEST_RETENTION_DAYS).
     "requests-purge": {"task": "matching.tasks.purge_requests", "schedule": crontab(hour=3, minute=15)},
     # Requests whose proposal run never happened (say, the broker was down at submit time).
-    "matching-sweep-unproposed": {"task": "matching.tasks.sweep_unproposed_requests", "schedule": crontab(minute="*/5")},
+    "matching-sweep-unproposed": {
+        "task": "matching.tasks.sweep_unproposed_requests",
+        "schedule": crontab(minute="*/5"),
+    },
     "matching-reminders": {"task": "matching.tasks.send_reminders", "schedule": crontab(minute=5)},
     "matching-feedback": {"task": "matching.tasks.send_feedback_requests", "schedule": crontab(minute=35)},
 }
