@@ -262,3 +262,17 @@ def test_sqlite_and_postgresql_give_the_same_ranking_for_the_same_data():
             transaction.set_rollback(True, using=using)
     assert results["default"] == results["sqlite"]
     assert len(results["default"]) >= 3
+
+
+def test_rebuild_distances_builds_missing_and_stale_indexes():
+    from django.core.management import call_command
+
+    from directory.models import Office
+    from matching.models import OfficeIndexState
+
+    office = Office.objects.create(name="Sozialamt", kind=OfficeKind.SOCIAL_WELFARE, postal_code_id="80337")
+    OfficeDistance.objects.filter(office=office).delete()
+    OfficeIndexState.objects.filter(office=office).delete()
+    call_command("rebuild_distances", "--stale")
+    assert OfficeDistance.objects.filter(office=office, postal_code_id="80337", km=0.0).exists()
+    assert engine.office_index_is_current(office=office)
