@@ -285,3 +285,22 @@ def test_the_import_shows_a_progress_bar(tmp_path):
 def test_the_import_refuses_a_file_without_the_required_columns(tmp_path):
     with pytest.raises(CommandError, match="contact_email"):
         run_import(tmp_path, "name;description;services\nA;B;Sonstiges\n")
+
+
+# --- Demo data ----------------------------------------------------------------------------
+
+
+def test_the_demo_initiatives_load_once_and_are_searchable(client):
+    from directory.demo import DEMO_INITIATIVES, initiatives_load_demo
+
+    assert initiatives_load_demo() == len(DEMO_INITIATIVES)
+    assert initiatives_load_demo() == len(DEMO_INITIATIVES)
+    assert Initiative.objects.count() == len(DEMO_INITIATIVES)
+    assert mail.outbox == []
+
+    for place in ("47051", "Berlin", "München", "Prenzlau"):
+        response = client.get(reverse("directory:initiative_list"), {"ort": place, "umkreis": "25"})
+        local = [initiative for initiative in response.context["page"].object_list if initiative.is_local]
+        assert local, place
+    stale = Initiative.objects.filter(selectors.stale_condition())
+    assert list(stale.values_list("name", flat=True)) == ["Selbsthilfe Uckermark"]

@@ -1,0 +1,102 @@
+"""On a phone: search the directory by postal code, filter by a service, open an initiative."""
+
+import importlib
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from playwright.sync_api import expect, sync_playwright
+
+from directory.choices import InitiativeService
+from directory.fields import to_mask
+from directory.tests.initiative_factories import InitiativeFactory, online_initiative
+from geo.models import PostalCode
+
+# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def postal_codes(transactional_db):
+    # An earlier transactional test may have flushed the codes the data migration loaded.
+    if not PostalCode.objects.exists():
+        migration = importlib.import_module("geo.migrations.0002_load_postal_codes")
+        migration.load(apps, SimpleNamespace(connection=connection))
+
+
+@pytest.fixture
+def page(chromium_path):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="de-DE", is_mobile=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def result_names(page) -> list[str]:
+    return page.locator("#initiative-results .card-title").all_inner_texts()
+
+
+def test_a_person_searches_by_postal_code_filters_by_service_and_opens_an_initiative(
+    page, live_server, transactional_db, postal_codes
+):
+    InitiativeFactory(
+        name="Schuldnerberatung Hamborn",
+        postal_code_id="47166",
+        services=to_mask([InitiativeService.DEBT, InitiativeService.HOUSING_EMERGENCY]),
+        opening_hours="Mi 9–12 Uhr",
+    )
+    InitiativeFactory(name="Tafel Duisburg", postal_code_id="47053", services=to_mask([InitiativeService.FOOD]))
+    InitiativeFactory(name="Beratung Berlin", postal_code_id="10117", city="Berlin", radius_km=30)
+    online_initiative(name="Sozialrecht online", services=to_mask([InitiativeService.SOCIAL_LAW_ADVICE]))
+
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="Menü").click()
+    page.get_by_role("link", name="Beratung finden").click()
+    expect(page.locator("h1")).to_have_text("Beratung finden")
+
+    page.get_by_label("Postleitzahl oder Ort").fill("47051")
+    page.get_by_role("button", name="Suchen").click()
+    expect(page.locator("#result-count")).to_contain_text("3 Initiativen gefunden")
+    assert result_names(page) == ["Tafel Duisburg", "Schuldnerberatung Hamborn", "Sozialrecht online"]
+    expect(page.get_by_role("heading", name="In Ihrer Nähe")).to_be_visible()
+    expect(page.get_by_role("heading", name="Bundesweit und online")).to_be_visible()
+
+    page.get_by_text("Nach Angebot und Sprache filtern").click()
+    page.get_by_label("Schuldnerberatung").check()
+    page.get_by_role("button", name="Suchen").click()
+    expect(page.locator("#result-count")).to_contain_text("1 Initiative gefunden")
+    assert result_names(page) == ["Schuldnerberatung Hamborn"]
+    # The search and the filter survive the round trip.
+    expect(page.get_by_label("Postleitzahl oder Ort")).to_have_value("47051")
+    expect(page.get_by_label("Schuldnerberatung")).to_be_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.get_by_role("link", name="Schuldnerberatung Hamborn").click()
+    expect(page.locator("#initiative-name")).to_have_text("Schuldnerberatung Hamborn")
+    expect(page.get_by_text("Mi 9–12 Uhr")).to_be_visible()
+    expect(page.get_by_text("Wohnungsnotfallhilfe")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "initiative-detail.png"), full_page=True)
