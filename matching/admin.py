@@ -61,6 +61,8 @@ class AccompanimentRequestAdmin(RequestMatchingAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     raw_id_fields = ["office"]
     readonly_fields = [
+        # The status changes only through the services (form, status page, matching), so history stays true.
+        "status",
         "status_link",
         "created_at",
         "updated_at",
