@@ -159,7 +159,7 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
             )
     if rng.random() < 0.5:
         # Somebody already declined this very request.
-        declined = Volunteer.objects.using(using).order_by("?").first()
+        declined = rng.choice(list(Volunteer.objects.using(using).order_by("pk")))
         block_from, block_until = engine.match_block(request.starts_at, request.ends_at)
         Match(
             request=request, volunteer=declined, status=MatchStatus.DECLINED, starts_at=request.starts_at,
