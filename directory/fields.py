@@ -1,8 +1,7 @@
 """Bit masks: a set of small integer choices stored in one integer column.
 
 Directory-level so every app may use it (dependencies point matching →
-volunteers → directory → geo). ``volunteers.fields`` holds the same form field
-and could import it from here.
+volunteers → directory → geo); volunteers re-exports it.
 """
 
 from collections.abc import Iterable

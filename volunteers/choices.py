@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directory.choices import Language, OfficeKind  # noqa: F401  (re-exported: the same lists for both sides)
+from directory.fields import from_mask, labels_from_mask, to_mask  # noqa: F401  (re-exported)
 
 
 class Weekday(models.IntegerChoices):
@@ -44,18 +45,3 @@ class Gender(models.TextChoices):
     FEMALE = "f", _("Frau")
     MALE = "m", _("Mann")
     DIVERSE = "d", _("divers")
-
-
-def to_mask(positions) -> int:
-    mask = 0
-    for position in positions:
-        mask |= 1 << int(position)
-    return mask
-
-
-def from_mask(mask: int) -> list[int]:
-    return [position for position in range(mask.bit_length()) if mask & (1 << position)]
-
-
-def labels_from_mask(mask: int, choices) -> list[str]:
-    return [str(choice.label) for choice in choices if mask & (1 << choice.value)]
