@@ -303,3 +303,37 @@ def test_concurrent_accepts_by_one_volunteer_for_overlapping_requests_confirm_ex
     accepted = Match.objects.filter(volunteer=volunteer, status="accepted")
     blocks = sorted((m.blocked_from, m.blocked_until) for m in accepted)
     assert all(a[1] <= b[0] for a, b in zip(blocks, blocks[1:], strict=False))
+
+
+def test_a_new_volunteer_nearby_is_proposed_for_open_requests_and_changes_are_debounced(
+    django_capture_on_commit_callbacks,
+):
+    from django.conf import settings as django_settings
+
+    from volunteers import services as volunteer_services
+    from volunteers.models import Volunteer
+
+    office = make_office()
+    request = make_request(office=office, starts_at=MONDAY_10)
+    assert engine.proposals_refresh(request_id=request.pk) == []
+    seed = make_volunteer(number=1, is_active=False)  # only for a verified user account
+    user = seed.user
+    seed.delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        volunteer = volunteer_services.volunteer_create(
+            user=user,
+            policy_version=django_settings.PRIVACY_POLICY_VERSION,
+            display_name="Neu",
+            postal_code="47051",
+            radius_km=10,
+            availability=(1 << 18) - 1,
+            languages=1,
+            office_kinds=(1 << 9) - 1,
+        )
+    assert callbacks  # the change was announced on commit
+    assert list(Proposal.objects.filter(request=request).values_list("volunteer", flat=True)) == [volunteer.pk]
+    # A second change inside the debounce window queues no second run.
+    Proposal.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        volunteer_services.volunteer_pause(volunteer=Volunteer.objects.get(pk=volunteer.pk), until=None)
+    assert not Proposal.objects.exists()
