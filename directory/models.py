@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -173,3 +174,29 @@ class Initiative(models.Model):
 
     def offers(self, service: int) -> bool:
         return bool(self.services & (1 << service))
+
+
+class InitiativeStaff(models.Model):
+    """A user account that acts for an initiative in the area at /initiative/ (set by a coordinator).
+
+    One initiative per account (a unique user): every page of the area then
+    belongs to exactly one initiative, and nobody has to pick one before filing.
+    Someone working for two initiatives gets a second account.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiative_staff", verbose_name=_("Konto")
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="staff", verbose_name=_("Initiative")
+    )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitarbeiter*in der Initiative")
+        verbose_name_plural = _("Mitarbeiter*innen der Initiative")
+        # A unique user implies a unique (user, initiative) pair.
+        constraints = [models.UniqueConstraint(fields=["user"], name="initiative_staff_one_initiative_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} ← {self.user_id}"

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from directory.choices import InitiativeService
 from volunteers.choices import Language, labels_from_mask
 
 DURATION_MIN_MINUTES = 30
@@ -92,6 +93,32 @@ class AccompanimentRequest(models.Model):
     # The page language the person used, so later mails speak it too.
     language = models.CharField(_("Sprache der Seite"), max_length=10, blank=True, default="de")
 
+    # Which kinds of advice the person asked for (bits of directory.choices.InitiativeService). Personal data.
+    counselling_services = models.PositiveIntegerField(_("Gewünschte Beratung"), default=0)
+
+    # Filed by an initiative's staff on behalf of a client (the area at /initiative/).
+    filed_by_initiative = models.ForeignKey(
+        "directory.Initiative",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filed_requests",
+        verbose_name=_("eingereicht von der Initiative"),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eingereicht von"),
+    )
+    client_consent_recorded_at = models.DateTimeField(
+        _("Einwilligung der Person festgehalten am"), null=True, blank=True
+    )
+    # The e-mail and phone above are the initiative's, not the person's.
+    contact_via_initiative = models.BooleanField(_("Kontakt über die Initiative"), default=False)
+
     consent_given_at = models.DateTimeField(_("Einwilligung erteilt am"))
     privacy_policy_version = models.CharField(_("Version der Datenschutzerklärung"), max_length=40)
 
@@ -153,6 +180,58 @@ class AccompanimentRequest(models.Model):
     @property
     def language_labels(self) -> list[str]:
         return labels_from_mask(self.languages, Language)
+
+    @property
+    def counselling_labels(self) -> list[str]:
+        return labels_from_mask(self.counselling_services, InitiativeService)
+
+
+class ReferralOutcome(models.TextChoices):
+    OPEN = "open", _("offen")
+    CONTACTED = "contacted", _("Kontakt aufgenommen")
+    COUNSELLED = "counselled", _("Beratung erhalten")
+    FAILED = "failed", _("nicht zustande gekommen")
+
+
+class Referral(models.Model):
+    """A coordinator sent the person of a request to a partner initiative.
+
+    The note is personal data and is blanked by the purge; initiative and
+    outcome stay for statistics.
+    """
+
+    request = models.ForeignKey(
+        AccompanimentRequest, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("Anfrage")
+    )
+    initiative = models.ForeignKey(
+        "directory.Initiative", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("Initiative")
+    )
+    note = models.TextField(
+        _("Notiz"), max_length=MESSAGE_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)]
+    )
+    outcome = models.CharField(
+        _("Ergebnis"), max_length=20, choices=ReferralOutcome.choices, default=ReferralOutcome.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("vermittelt von"),
+    )
+    created_at = models.DateTimeField(_("vermittelt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Vermittlung")
+        verbose_name_plural = _("Vermittlungen")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        # No personal data (shows up in the admin's history).
+        return str(_("Vermittlung %(id)s") % {"id": self.pk})
 
 
 # --- Matching: the distance index, proposals and matches ------------------------------------------------
