@@ -18,7 +18,7 @@ from directory.csv_export import initiatives_csv_response
 from directory.fields import BitMaskField
 from directory.filters import _any_bit
 from directory.initiative_services import INITIATIVE_FIELDS
-from directory.models import Initiative
+from directory.models import Initiative, InitiativeStaff
 
 
 class InitiativeAdminForm(forms.ModelForm):
@@ -69,9 +69,25 @@ class ServiceFilter(admin.SimpleListFilter):
         return _any_bit(queryset, "services", [service])
 
 
+class InitiativeStaffInline(admin.TabularInline):
+    """Accounts that file escort requests for this initiative at /initiative/ (one initiative per account)."""
+
+    model = InitiativeStaff
+    extra = 0
+    fields = ["user", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["user"]
+    verbose_name = _("Konto für den Initiativen-Bereich")
+    verbose_name_plural = _("Konten für den Initiativen-Bereich")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
 @admin.register(Initiative)
 class InitiativeAdmin(admin.ModelAdmin):
     form = InitiativeAdminForm
+    inlines = [InitiativeStaffInline]
     list_display = ["name", "city", "reach", "state", "last_confirmed_at", "is_stale"]
     list_filter = ["state", StaleFilter, ServiceFilter, "reach"]
     search_fields = ["name", "slug", "city", "postal_code__code", "contact_email"]

@@ -16,7 +16,7 @@ from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sq
 from django.utils import timezone
 
 from directory.choices import InitiativeReach, InitiativeState
-from directory.models import Initiative, Office
+from directory.models import INITIATIVE_RADIUS_MAX_KM, Initiative, Office
 from geo.distances import EARTH_RADIUS_KM
 
 EDIT_LINK_SALT = "directory.initiative.edit-link"
@@ -97,6 +97,31 @@ def initiatives_search(*, place: Place | None = None, radius_km: int | None = No
         .alias(everywhere_last=Case(When(reach=InitiativeReach.LOCAL, then=Value(0)), default=Value(1)))
         .order_by("everywhere_last", F("distance_km").asc(nulls_last=True), "name", "id")
     )
+
+
+def initiatives_near(*, latitude: float, longitude: float, services: int, limit: int = 5) -> list[Initiative]:
+    """Up to ``limit`` published initiatives offering any of ``services`` (a bit mask) for a point.
+
+    The same search as the public list without a radius of its own: local
+    initiatives whose reach covers the point, nearest first, then nationwide and
+    online ones. One query; each row carries ``distance_km``.
+    """
+    if not services:
+        return []
+    place = Place(label="", latitude=latitude, longitude=longitude)
+    # No reach is larger than the largest radius, so that bounding box drops nothing and lets the index help.
+    return list(
+        initiatives_search(place=place, radius_km=INITIATIVE_RADIUS_MAX_KM)
+        .alias(service_hit=F("services").bitand(services))
+        .exclude(service_hit=0)[:limit]
+    )
+
+
+def initiative_for_staff(*, user) -> Initiative | None:
+    """The initiative a user account acts for at /initiative/, or None (also for archived initiatives)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Initiative.objects.filter(staff__user=user).exclude(state=InitiativeState.ARCHIVED).first()
 
 
 def place_locate(*, name: str) -> Place | None:

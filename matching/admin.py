@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from matching import services
 from matching.admin_matching import RequestMatchingAdminMixin
+from matching.admin_referrals import ReferralInline, ReferralSavingMixin
+from matching.csv_export import requests_csv_response, requests_for_export
 from matching.models import AccompanimentRequest
 
 
@@ -51,7 +53,7 @@ class AppointmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccompanimentRequest)
-class AccompanimentRequestAdmin(RequestMatchingAdminMixin, admin.ModelAdmin):
+class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "starts_at", "office", "office_kind", "first_name", "created_at"]
     list_filter = ["status", "office__kind", AppointmentFilter, "office__verified"]
     search_fields = ["office__name", "office__postal_code__code", "office__city"]
@@ -60,6 +62,8 @@ class AccompanimentRequestAdmin(RequestMatchingAdminMixin, admin.ModelAdmin):
     ordering = ["starts_at"]
     list_per_page = 50
     raw_id_fields = ["office"]
+    inlines = [ReferralInline]
+    actions = ["export_csv"]
     readonly_fields = [
         # The status changes only through the services (form, status page, matching), so history stays true.
         "status",
@@ -73,6 +77,11 @@ class AccompanimentRequestAdmin(RequestMatchingAdminMixin, admin.ModelAdmin):
         "privacy_policy_version",
         "language",
         "languages_display",
+        "counselling_display",
+        "filed_by_initiative",
+        "filed_by",
+        "client_consent_recorded_at",
+        "contact_via_initiative",
     ]
     fieldsets = [
         (None, {"fields": ["status", "status_link"]}),
@@ -91,7 +100,15 @@ class AccompanimentRequestAdmin(RequestMatchingAdminMixin, admin.ModelAdmin):
                     "accessibility",
                     "message",
                     "language",
+                    "counselling_display",
                 ]
+            },
+        ),
+        (
+            _("Von einer Initiative eingereicht"),
+            {
+                "classes": ["collapse"],
+                "fields": ["filed_by_initiative", "filed_by", "client_consent_recorded_at", "contact_via_initiative"],
             },
         ),
         (
@@ -126,6 +143,14 @@ class AccompanimentRequestAdmin(RequestMatchingAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Sprachen"))
     def languages_display(self, request: AccompanimentRequest) -> str:
         return ", ".join(request.language_labels) or "–"
+
+    @admin.display(description=_("Gewünschte Beratung"))
+    def counselling_display(self, request: AccompanimentRequest) -> str:
+        return ", ".join(request.counselling_labels) or "–"
+
+    @admin.action(description=_("Als CSV exportieren (ohne persönliche Daten)"))
+    def export_csv(self, request, queryset):
+        return requests_csv_response(requests=requests_for_export(requests=queryset))
 
     @admin.display(description=_("Link für die Person"))
     def status_link(self, request: AccompanimentRequest) -> str:

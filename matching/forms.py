@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from directory import selectors as directory_selectors
+from directory.choices import InitiativeService
 from directory.models import Office
 from geo.forms import PostalCodeField
 from matching.models import (
@@ -234,6 +235,13 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX_LENGTH}),
     )
+    counselling_services = BitMaskField(
+        label=_("Brauchen Sie auch Beratung? Wozu?"),
+        help_text=_("Dann zeigen wir Ihnen Beratungsstellen in der Nähe Ihres Amts."),
+        # Without "Begleitung / Beistand": that is what this form asks for anyway.
+        choices=[choice for choice in InitiativeService.choices if choice[0] != InitiativeService.ESCORT],
+        required=False,
+    )
     consent = forms.BooleanField(
         label=_("Ich bin einverstanden, dass Mitläufer meine Angaben speichert, um eine Begleitung zu finden."),
         error_messages={"required": _("Ohne Ihr Einverständnis können wir keine Begleitung suchen.")},
@@ -315,7 +323,13 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         except ValidationError as error:
             spam_error, cleaned = error, self.cleaned_data
         email, phone = cleaned.get("email"), cleaned.get("phone")
-        if not email and not phone and "email" not in self.errors and "phone" not in self.errors:
+        if (
+            self.contact_required()
+            and not email
+            and not phone
+            and "email" not in self.errors
+            and "phone" not in self.errors
+        ):
             message = _("Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an, damit wir Sie erreichen.")
             self.add_error("email", message)
             self.add_error("phone", message)
@@ -335,6 +349,10 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         if spam_error is not None:
             raise spam_error
         return cleaned
+
+    def contact_required(self) -> bool:
+        """Whether the person must give an e-mail address or a phone number (see initiative_forms)."""
+        return True
 
     def request_data(self) -> dict:
         """Keyword arguments for ``services.request_create`` (without the office)."""
@@ -356,6 +374,7 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
             "preferred_gender": data["preferred_gender"],
             "accessibility": data["accessibility"].strip(),
             "message": data["message"].strip(),
+            "counselling_services": data["counselling_services"],
         }
 
     def new_office_data(self) -> dict | None:
@@ -417,6 +436,10 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
                 "preferred_gender",
                 "accessibility",
                 "message",
+            ),
+            Fieldset(
+                _("Brauchen Sie auch Beratung?"),
+                Field("counselling_services", wrapper_class="checkbox-columns"),
             ),
             Fieldset(
                 _("Einverständnis"),

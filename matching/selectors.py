@@ -90,4 +90,55 @@ def request_matching_overview(*, request) -> dict:
         .order_by("-created_at")
     )
     active = next((m for m in matches if m.is_active), None)
-    return {"proposals": proposals, "matches": matches, "active_match": active}
+    # No volunteer nearby: initiatives that go along to offices themselves, as a fallback.
+    fallback = [] if proposals else request_fallback_initiatives(request=request)
+    return {"proposals": proposals, "matches": matches, "active_match": active, "fallback_initiatives": fallback}
+
+
+# --- Referrals and the initiatives' area ---------------------------------------------------------------------
+
+REFERRALS_SHOWN = 5
+
+
+def request_referral_initiatives(*, request) -> list:
+    """Up to five published initiatives near the request's office offering the advice the person asked for.
+
+    One query (none if no advice was asked for); the office must be loaded with the request.
+    """
+    from directory.initiative_selectors import initiatives_near
+
+    if not request.counselling_services or request.is_erased:
+        return []
+    return initiatives_near(
+        latitude=request.office.latitude,
+        longitude=request.office.longitude,
+        services=request.counselling_services,
+        limit=REFERRALS_SHOWN,
+    )
+
+
+def request_fallback_initiatives(*, request) -> list:
+    """Published initiatives offering "Begleitung / Beistand" near the request's office."""
+    from directory.choices import InitiativeService
+    from directory.initiative_selectors import initiatives_near
+
+    return initiatives_near(
+        latitude=request.office.latitude,
+        longitude=request.office.longitude,
+        services=1 << InitiativeService.ESCORT,
+        limit=REFERRALS_SHOWN,
+    )
+
+
+def initiative_requests(*, initiative):
+    """The requests an initiative filed, latest appointment first, with their office."""
+    return (
+        AccompanimentRequest.objects.filter(filed_by_initiative=initiative)
+        .select_related("office")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def initiative_request_get(*, initiative, pk: int) -> AccompanimentRequest | None:
+    """One of the initiative's requests, or None: another initiative's request looks like a missing one."""
+    return initiative_requests(initiative=initiative).filter(pk=pk).first()

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from directory import services as directory_services
-from directory.models import Office
-from matching.models import OPEN_STATUSES, AccompanimentRequest, RequestStatus
+from directory.models import Initiative, Office
+from matching.models import OPEN_STATUSES, AccompanimentRequest, ContactChannel, Referral, RequestStatus
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ PERSONAL_FIELDS = {
     "message": "",
     "purpose": "",
     "language": "",
+    "counselling_services": 0,
 }
 
 
@@ -53,7 +54,15 @@ def _digits(phone: str) -> str:
     return re.sub(r"[^0-9]", "", phone)
 
 
-def _find_duplicate(*, office: Office, starts_at: datetime.datetime, email: str, phone: str, now: datetime.datetime):
+def _find_duplicate(
+    *,
+    office: Office,
+    starts_at: datetime.datetime,
+    email: str,
+    phone: str,
+    now: datetime.datetime,
+    same_person: Q | None = None,
+):
     since = now - datetime.timedelta(minutes=settings.REQUEST_DUPLICATE_MINUTES)
     contact = Q(pk__in=[])
     if email:
@@ -61,7 +70,7 @@ def _find_duplicate(*, office: Office, starts_at: datetime.datetime, email: str,
     if phone:
         contact |= ~Q(phone="")
     candidates = AccompanimentRequest.objects.filter(
-        contact, office=office, starts_at=starts_at, created_at__gte=since, status__in=OPEN_STATUSES
+        contact, same_person or Q(), office=office, starts_at=starts_at, created_at__gte=since, status__in=OPEN_STATUSES
     )
     for candidate in candidates:
         if email and candidate.email.lower() == email.lower():
@@ -90,11 +99,18 @@ def request_create(
     message: str = "",
     language: str = "",
     privacy_policy_version: str = "",
+    counselling_services: int = 0,
+    filed_by_initiative: Initiative | None = None,
+    filed_by=None,
+    client_consent_recorded_at: datetime.datetime | None = None,
+    contact_via_initiative: bool = False,
 ) -> tuple[AccompanimentRequest, bool]:
     """Save a request, or find the same one sent minutes ago.
 
     Returns ``(request, created)``. ``new_office`` (name, street, postal_code)
     is the fallback "Mein Amt ist nicht dabei" and becomes an unverified office.
+    The last four arguments are for requests an initiative files for a client
+    (``request_create_for_initiative``).
     """
     if office is None:
         if new_office is None:
@@ -103,7 +119,11 @@ def request_create(
     now = timezone.now()
     # One request per office at a time gets here: a double click cannot slip two rows past the check.
     Office.objects.select_for_update().filter(pk=office.pk).first()
-    duplicate = _find_duplicate(office=office, starts_at=starts_at, email=email, phone=phone, now=now)
+    # With the initiative's contact, two clients of one initiative share e-mail and phone: the name tells them apart.
+    same_person = Q(first_name=first_name, filed_by_initiative=filed_by_initiative) if contact_via_initiative else None
+    duplicate = _find_duplicate(
+        office=office, starts_at=starts_at, email=email, phone=phone, now=now, same_person=same_person
+    )
     if duplicate is not None:
         logger.info("request duplicate submission id=%s", duplicate.pk)
         return duplicate, False
@@ -124,12 +144,53 @@ def request_create(
         language=(language or settings.LANGUAGE_CODE)[:10],
         consent_given_at=now,
         privacy_policy_version=privacy_policy_version or settings.PRIVACY_POLICY_VERSION,
+        counselling_services=counselling_services,
+        filed_by_initiative=filed_by_initiative,
+        filed_by=filed_by,
+        client_consent_recorded_at=client_consent_recorded_at,
+        contact_via_initiative=contact_via_initiative,
     )
     request.full_clean()
     request.save()
     logger.info("request created id=%s office=%s", request.pk, office.pk)
     _after_change(request=request, event=Event.CREATED)
     return request, True
+
+
+def initiative_contact(*, initiative: Initiative) -> dict:
+    """The initiative's e-mail and phone as a request's contact (its public e-mail, else its contact address)."""
+    phone_field = AccompanimentRequest._meta.get_field("phone")
+    phone = initiative.phone if len(initiative.phone) <= phone_field.max_length else ""
+    email = initiative.email or initiative.contact_email
+    return {"email": email, "phone": phone, "preferred_contact": ContactChannel.EMAIL if email else ""}
+
+
+def request_create_for_initiative(
+    *,
+    initiative: Initiative,
+    filed_by,
+    use_initiative_contact: bool,
+    office: Office | None = None,
+    new_office: dict | None = None,
+    **request_data,
+) -> tuple[AccompanimentRequest, bool]:
+    """A request an initiative's staff file for a client who consented; then matched like any other.
+
+    With ``use_initiative_contact`` the client gave no contact of their own: the
+    initiative's e-mail and phone go in instead and the request says so
+    (``contact_via_initiative``), so coordinators and the companion call the initiative.
+    """
+    if use_initiative_contact:
+        request_data.update(initiative_contact(initiative=initiative))
+    return request_create(
+        office=office,
+        new_office=new_office,
+        filed_by_initiative=initiative,
+        filed_by=filed_by,
+        client_consent_recorded_at=timezone.now(),
+        contact_via_initiative=use_initiative_contact,
+        **request_data,
+    )
 
 
 def _after_change(*, request: AccompanimentRequest, event: str) -> None:
@@ -282,5 +343,24 @@ def requests_purge(*, now: datetime.datetime | None = None, dry_run: bool = Fals
         erased += AccompanimentRequest.objects.filter(pk__in=batch, personal_data_erased_at__isnull=True).update(
             **PERSONAL_FIELDS, personal_data_erased_at=now, updated_at=now
         )
+        # A referral's note is about the person; the initiative and the outcome stay for statistics.
+        Referral.objects.filter(request_id__in=batch).exclude(note="").update(note="", updated_at=now)
     logger.info("request purge: %s erased", erased)
     return erased
+
+
+# --- Referrals ------------------------------------------------------------------------------------------
+
+
+def referral_save(*, referral: Referral, actor=None) -> Referral:
+    """Record a referral (or a change of its note or outcome); the first save remembers who made it."""
+    if referral.pk is None and referral.created_by_id is None and actor is not None:
+        referral.created_by = actor
+    request = referral.request
+    if request.is_erased:
+        # Nothing personal may come back after the purge.
+        referral.note = ""
+    referral.full_clean()
+    referral.save()
+    logger.info("referral saved id=%s request=%s initiative=%s", referral.pk, request.pk, referral.initiative_id)
+    return referral

@@ -130,6 +130,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
             "accompaniment": accompaniment,
             "status_url": services.request_status_url(request=accompaniment),
             "companion_match": match_services.match_accepted_for_request(request=accompaniment),
+            "referral_initiatives": selectors.request_referral_initiatives(request=accompaniment),
         },
     )
 

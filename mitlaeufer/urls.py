@@ -21,6 +21,8 @@ urlpatterns = [
     path("profil/", include("volunteers.urls")),
     path("anfrage/", include("matching.urls")),
     path("einsatz/", include("matching.match_urls")),
+    # The area of partner initiatives' staff (login required); the public directory is /initiativen/.
+    path("initiative/", include("matching.initiative_urls")),
     path("initiativen/", include("directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
