@@ -114,6 +114,10 @@ class InitiativeAdmin(admin.ModelAdmin):
     actions = ["publish", "archive", "resend_edit_link", "export_csv"]
     list_per_page = 50
 
+    def get_inlines(self, request, obj):
+        # Accounts are linked to an entry that exists (usually a published one), never while adding it.
+        return self.inlines if obj is not None else []
+
     def get_queryset(self, request):
         return (
             super()

@@ -291,3 +291,39 @@ def test_the_detail_lists_advice_nearby_for_the_client(client, initiatives, user
     request = make_request(filed_by_initiative=initiatives[0], counselling_services=debt)
     client.force_login(users["staff_a"])
     assert "Schuldnerberatung" in client.get(f"/initiative/anfragen/{request.pk}/").content.decode()
+
+
+def test_a_coordinator_links_an_account_to_an_initiative_in_the_admin(client, initiatives, users, django_user_model):
+    a, _ = initiatives
+    new_staff = _user(django_user_model, "neu")
+    client.force_login(users["coordinator"])
+    url = reverse("admin:directory_initiative_change", args=[a.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update(
+        {
+            "services": [str(InitiativeService.SOCIAL_COUNSELLING)],
+            "languages": ["0"],
+            "postal_code": a.postal_code_id,
+            "radius_km": str(a.radius_km),
+            "staff-TOTAL_FORMS": "2",
+            "staff-INITIAL_FORMS": "1",
+            "staff-MIN_NUM_FORMS": "0",
+            "staff-MAX_NUM_FORMS": "1000",
+            "staff-0-id": str(a.staff.get().pk),
+            "staff-0-initiative": str(a.pk),
+            "staff-0-user": str(users["staff_a"].pk),
+            "staff-1-id": "",
+            "staff-1-initiative": str(a.pk),
+            "staff-1-user": str(new_staff.pk),
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert set(a.staff.values_list("user__username", flat=True)) == {"staff-a", "neu"}
+    client.force_login(new_staff)
+    assert client.get("/initiative/").status_code == 200
