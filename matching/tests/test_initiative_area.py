@@ -327,3 +327,23 @@ def test_a_coordinator_links_an_account_to_an_initiative_in_the_admin(client, in
     assert set(a.staff.values_list("user__username", flat=True)) == {"staff-a", "neu"}
     client.force_login(new_staff)
     assert client.get("/initiative/").status_code == 200
+
+
+def test_a_companion_learns_that_the_contact_is_the_initiatives(client, initiatives, users, nearby_volunteer):
+    from django.core import mail
+
+    from matching import match_services
+
+    office, volunteer = nearby_volunteer
+    client.force_login(users["staff_a"])
+    client.post("/initiative/neu/", form_data(office, email="", phone="", use_initiative_contact="on"))
+    request = AccompanimentRequest.objects.get()
+    match = match_services.match_ask(request=request, volunteer=volunteer, actor=users["coordinator"])
+    match_services.match_accept(match=match)
+    mail.outbox.clear()
+
+    assert match_services.match_send_confirmation(match_id=match.pk)
+
+    (to_volunteer,) = [message for message in mail.outbox if message.to == [volunteer.user.email]]
+    assert "E-Mail: info@a.example" in to_volunteer.body
+    assert "E-Mail und Telefon gehören zu Initiative A." in to_volunteer.body
