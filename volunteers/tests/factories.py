@@ -35,6 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class VolunteerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Volunteer
+        skip_postgeneration_save = True  # the consent hook saves its own row
 
     user = factory.SubFactory(UserFactory)
     display_name = factory.Sequence(lambda n: f"Helga{n}")
