@@ -66,6 +66,14 @@ def appointment_bounds(now: datetime.datetime | None = None) -> tuple[datetime.d
     )
 
 
+def too_far_ahead_message() -> str:
+    return ngettext_lazy(
+        "Wir planen höchstens %(days)d Tag im Voraus. Bitte fragen Sie später noch einmal.",
+        "Wir planen höchstens %(days)d Tage im Voraus. Bitte fragen Sie später noch einmal.",
+        "days",
+    ) % {"days": settings.REQUEST_MAX_DAYS_AHEAD}
+
+
 class AppointmentTimeMixin(forms.Form):
     """Date, time and length of the appointment, with the lead-time rules.
 
@@ -108,6 +116,15 @@ class AppointmentTimeMixin(forms.Form):
         date, time = self.cleaned_data.get("date"), self.cleaned_data.get("time")
         if date is None or time is None:
             return None
+        # Dates far outside the window are answered before any time-zone arithmetic,
+        # which overflows near year 1 and year 9999.
+        today = timezone.localdate()
+        if date < today:
+            self.add_error("date", _("Dieser Termin liegt in der Vergangenheit."))
+            return None
+        if date > today + datetime.timedelta(days=settings.REQUEST_MAX_DAYS_AHEAD + 1):
+            self.add_error("date", too_far_ahead_message())
+            return None
         zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         naive = datetime.datetime.combine(date, time.replace(second=0, microsecond=0))
         starts_at = naive.replace(tzinfo=zone)
@@ -134,15 +151,7 @@ class AppointmentTimeMixin(forms.Form):
             )
             return None
         if starts_at > latest:
-            self.add_error(
-                "date",
-                ngettext_lazy(
-                    "Wir planen höchstens %(days)d Tag im Voraus. Bitte fragen Sie später noch einmal.",
-                    "Wir planen höchstens %(days)d Tage im Voraus. Bitte fragen Sie später noch einmal.",
-                    "days",
-                )
-                % {"days": settings.REQUEST_MAX_DAYS_AHEAD},
-            )
+            self.add_error("date", too_far_ahead_message())
             return None
         return starts_at
 

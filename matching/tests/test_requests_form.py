@@ -128,6 +128,17 @@ def test_it_rejects_a_past_date(client, jobcenter):
     assert not AccompanimentRequest.objects.exists()
 
 
+@pytest.mark.parametrize(("date", "time", "message"), [
+    ("0001-01-01", "00:00", "Dieser Termin liegt in der Vergangenheit."),
+    ("9999-12-31", "23:59", "Wir planen höchstens 90 Tage im Voraus. Bitte fragen Sie später noch einmal."),
+])  # fmt: skip
+def test_dates_at_the_ends_of_the_calendar_get_a_message_not_an_error_page(client, jobcenter, date, time, message):
+    response = post(client, form_data(jobcenter, date=date, time=time))
+    assert response.status_code == 200
+    assert errors_of(response, "date") == [message]
+    assert not AccompanimentRequest.objects.exists()
+
+
 def test_it_rejects_an_appointment_less_than_24_hours_ahead(client, jobcenter):
     soon = timezone.localtime() + datetime.timedelta(hours=20)
     response = post(client, form_data(jobcenter, date=soon.date().isoformat(), time=soon.strftime("%H:%M")))
