@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from directory import selectors as directory_selectors
 from directory.choices import InitiativeService
@@ -396,6 +396,14 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         }
 
     # --- Layout ------------------------------------------------------------------------------------------
+
+    # makemessages does not look for {% translate %} inside Python strings: these mark the texts of the
+    # HTML snippets below for the catalogue (the snippets translate them when they are rendered).
+    _HTML_TEXTS = (
+        gettext_noop("Eins von beiden genügt: E-Mail oder Telefon."),
+        gettext_noop("Mein Amt ist nicht dabei:"),
+        gettext_noop("Was wir speichern und wann wir es löschen"),
+    )
 
     def _helper(self) -> FormHelper:
         helper = FormHelper()

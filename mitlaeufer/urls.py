@@ -2,13 +2,14 @@ from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from mitlaeufer import views
 
 # Admin logins go through allauth's rate limits for failed logins.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Mitläufer – Koordination"
+admin.site.site_header = _("Mitläufer – Koordination")
 admin.site.site_title = "Mitläufer"
 
 urlpatterns = [
