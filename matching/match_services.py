@@ -26,6 +26,7 @@ from matching.models import (
     MatchEvent,
     MatchStatus,
     Outcome,
+    Proposal,
     RequestStatus,
 )
 from matching.services import _render_mail, coordinator_recipients, request_admin_url, request_status_url
@@ -128,6 +129,33 @@ def matches_release_for_request(*, request: AccompanimentRequest) -> int:
         _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Termin abgesagt oder verlegt"))
         _queue("match_cancelled_notice", match_id=match.pk)
         released += 1
+    return released
+
+
+def matches_release_for_volunteer(*, volunteer_id: int) -> int:
+    """A volunteer erases their account: withdraw their active matches and forget their words.
+
+    Runs inside the erase transaction (``volunteers.signals.volunteer_erasing``),
+    before the volunteer row goes; finished matches then keep only a NULL volunteer.
+    Requests that had them as companion look for someone else, and coordinators
+    and the person are told.
+    """
+    released = 0
+    for match in Match.objects.select_for_update().filter(volunteer_id=volunteer_id, status__in=ACTIVE_MATCH_STATUSES):
+        request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        was_accepted = match.status == MatchStatus.ACCEPTED
+        match.status = MatchStatus.CANCELLED
+        match.decided_at = timezone.now()
+        match.save(update_fields=["status", "decided_at"])
+        _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Konto der Begleitung gelöscht"))
+        if was_accepted and request.status == RequestStatus.CONFIRMED:
+            request.status = RequestStatus.SEARCHING
+            request.save(update_fields=["status", "updated_at"])
+        _queue("match_withdrawn_notice", match_id=match.pk, was_accepted=was_accepted)
+        _queue("propose", request_id=request.pk)
+        released += 1
+    Match.objects.filter(volunteer_id=volunteer_id).exclude(decline_reason="").update(decline_reason="")
+    Proposal.objects.filter(volunteer_id=volunteer_id).delete()
     return released
 
 
@@ -264,11 +292,13 @@ def _send_claimed(*, match_id: int, field: str, send) -> bool:
 
 
 def _load(match_id: int) -> Match | None:
-    return (
+    """A match with everything its mails need, or None if it or its volunteer is gone."""
+    match = (
         Match.objects.select_related("request", "request__office", "volunteer", "volunteer__user")
         .filter(pk=match_id)
         .first()
     )
+    return match if match is not None and match.volunteer is not None else None
 
 
 def match_send_invitation(*, match_id: int) -> bool:
@@ -370,6 +400,33 @@ def match_send_cancelled_notice(*, match_id: int) -> bool:
         language=settings.LANGUAGE_CODE,
     )
     return True
+
+
+def match_send_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
+    """The companion is gone (account erased): coordinators get the admin link, the person a plain note."""
+    match = Match.objects.select_related("request", "request__office").filter(pk=match_id).first()
+    if match is None or not _once(f"withdrawn:{match_id}"):
+        return 0
+    request = match.request
+    sent = 0
+    recipients = coordinator_recipients()
+    if recipients:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, body = _render_mail(
+                template="matching/email/coordinator_withdrawn",
+                context={"match": match, "admin_url": request_admin_url(request=request)},
+            )
+        EmailMessage(subject, body, to=[], bcc=recipients).send()
+        sent += 1
+    if was_accepted and request.email and not request.is_erased:
+        _send(
+            template="matching/email/match_withdrawn_requester",
+            context={"request": request, "status_url": request_status_url(request=request)},
+            to=[request.email],
+            language=request.language,
+        )
+        sent += 1
+    return sent
 
 
 def match_send_declined_notice(*, match_id: int) -> bool:

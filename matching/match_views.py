@@ -37,7 +37,8 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def match_page(request: HttpRequest, token: str) -> HttpResponse:
     match = selectors.match_by_token(token=token)
-    if match is None or match_services.match_is_expired(match=match):
+    # A volunteer who erased their account took the link with them.
+    if match is None or match.volunteer_id is None or match_services.match_is_expired(match=match):
         return _not_found(request)
     decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
     if request.method == "POST":
@@ -69,7 +70,7 @@ def match_page(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
     match = selectors.match_by_token(token=token)
-    if match is None or match.status not in (MatchStatus.ACCEPTED, MatchStatus.DONE):
+    if match is None or match.volunteer_id is None or match.status not in (MatchStatus.ACCEPTED, MatchStatus.DONE):
         return _not_found(request)
     if request.method == "POST":
         form = OutcomeForm(request.POST)

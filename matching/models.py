@@ -331,7 +331,11 @@ class Match(models.Model):
     """
 
     request = models.ForeignKey(AccompanimentRequest, on_delete=models.CASCADE, related_name="matches")
-    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="matches")
+    # SET_NULL: when a volunteer erases their account, finished matches stay for the
+    # statistics without them (active ones are withdrawn first, see match_services).
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.SET_NULL, null=True, blank=True, related_name="matches"
+    )
     status = models.CharField(_("Stand"), max_length=20, choices=MatchStatus.choices, default=MatchStatus.ASKED)
     token = models.CharField(max_length=64, unique=True, default=new_match_token, editable=False)
     starts_at = models.DateTimeField(_("Termin"))

@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from directory.models import Office
-from volunteers.signals import volunteer_changed
+from volunteers.signals import volunteer_changed, volunteer_erasing
 
 
 @receiver(post_save, sender=Office, dispatch_uid="matching-office-index")
@@ -48,3 +48,11 @@ def volunteer_was_changed(sender, volunteer_id: int, **kwargs) -> None:
             tasks.logger.warning("broker unavailable; volunteer id=%s change not looked at", volunteer_id)
 
     transaction.on_commit(send)
+
+
+@receiver(volunteer_erasing, dispatch_uid="matching-volunteer-erasing")
+def volunteer_is_erasing(sender, volunteer_id: int, **kwargs) -> None:
+    """Inside the erase transaction: withdraw the volunteer's active matches before the row goes."""
+    from matching import match_services
+
+    match_services.matches_release_for_volunteer(volunteer_id=volunteer_id)

@@ -153,6 +153,13 @@ def match_cancelled_notice(*, match_id: int) -> None:
 
 
 @shared_task(**_RETRY)
+def match_withdrawn_notice(*, match_id: int, was_accepted: bool) -> None:
+    from matching import match_services
+
+    match_services.match_send_withdrawn_notice(match_id=match_id, was_accepted=was_accepted)
+
+
+@shared_task(**_RETRY)
 def match_declined_notice(*, match_id: int) -> None:
     from matching import match_services
 

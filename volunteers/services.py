@@ -5,7 +5,8 @@ import logging
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from volunteers import signals
@@ -137,6 +138,25 @@ def volunteer_export(*, volunteer: Volunteer) -> dict:
     }
 
 
+def _admin_history_erase(*, user) -> None:
+    """Delete the admin's history entries about every row the account deletion will remove.
+
+    A LogEntry keeps the object's name (an e-mail address, a display name) after
+    the object is gone, so entries for the user, profile, e-mail addresses,
+    absences and consents go, found with the same collector the deletion uses.
+    """
+    collector = Collector(using=DEFAULT_DB_ALIAS)
+    collector.collect([user])
+    rows: dict[type, set[str]] = {}
+    for model, instances in collector.data.items():
+        rows.setdefault(model, set()).update(str(instance.pk) for instance in instances)
+    for queryset in collector.fast_deletes:
+        rows.setdefault(queryset.model, set()).update(str(pk) for pk in queryset.values_list("pk", flat=True))
+    for model, pks in rows.items():
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=pks).delete()
+    LogEntry.objects.filter(user=user).delete()
+
+
 @transaction.atomic
 def volunteer_erase(*, volunteer: Volunteer) -> None:
     """Erase the volunteer and their account now.
@@ -148,8 +168,6 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
     user = volunteer.user
     volunteer_id = volunteer.pk
     signals.volunteer_erasing.send(sender=Volunteer, volunteer_id=volunteer_id)
-    for model, pk in ((Volunteer, volunteer_id), (type(user), user.pk)):
-        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=str(pk)).delete()
-    LogEntry.objects.filter(user=user).delete()
+    _admin_history_erase(user=user)
     user.delete()  # cascades to the profile, absences, consents, e-mail addresses
     logger.info("volunteer erased id=%s", volunteer_id)

@@ -337,3 +337,28 @@ def test_a_new_volunteer_nearby_is_proposed_for_open_requests_and_changes_are_de
     with django_capture_on_commit_callbacks(execute=True):
         volunteer_services.volunteer_pause(volunteer=Volunteer.objects.get(pk=volunteer.pk), until=None)
     assert not Proposal.objects.exists()
+
+
+def test_a_companion_erasing_their_account_reopens_the_request_and_tells_everyone(
+    client, coordinator, world, django_capture_on_commit_callbacks
+):
+    from volunteers import services as volunteer_services
+
+    _office, request, near, other = world
+    request.email = "ayse@beispiel.de"
+    request.save()
+    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
+    match_services.match_accept(match=match)
+    Match.objects.filter(pk=match.pk).update(decline_reason="privat")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        volunteer_services.volunteer_erase(volunteer=near)
+    match.refresh_from_db()
+    request.refresh_from_db()
+    assert (match.status, match.volunteer, match.decline_reason) == ("cancelled", None, "")
+    assert request.status == RequestStatus.SEARCHING
+    assert [m.bcc for m in mail.outbox if m.bcc] == [[coordinator.email]]
+    assert "ayse@beispiel.de" in [m.to[0] for m in mail.outbox if m.to]
+    assert list(Proposal.objects.filter(request=request).values_list("volunteer", flat=True)) == [other.pk]
+    assert client.get(reverse("einsatz:match", args=[match.token])).status_code == 404
+    assert "Freiwillige 1" not in client.get(reverse("matching:status", args=[request.token])).content.decode()

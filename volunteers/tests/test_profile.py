@@ -406,3 +406,23 @@ def test_a_volunteer_who_signed_up_through_the_form_leaves_nothing_after_deletin
     assert personal_data_left(["zora.neu@beispiel.de", "Zora", "0211 424242"]) == []
     assert User.objects.count() == 0
     assert client.get("/profil/").status_code == 302
+
+
+def test_erasing_removes_admin_history_about_the_accounts_email_addresses_and_absences(django_user_model):
+    from allauth.account.models import EmailAddress
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from volunteers import services
+    from volunteers.tests.factories import AbsenceFactory, VolunteerFactory
+
+    volunteer = VolunteerFactory()
+    absence = AbsenceFactory(volunteer=volunteer)
+    address = EmailAddress.objects.get(user=volunteer.user)
+    coordinator = django_user_model.objects.create_user(username="k", email="k@beispiel.de", is_staff=True)
+    for obj in (address, absence):
+        LogEntry.objects.log_actions(
+            user_id=coordinator.pk, queryset=[obj], action_flag=CHANGE, change_message="geändert", single_object=True
+        )
+    assert LogEntry.objects.filter(object_repr__contains=volunteer.user.email).exists()
+    services.volunteer_erase(volunteer=volunteer)
+    assert not LogEntry.objects.exists()
