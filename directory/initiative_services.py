@@ -10,7 +10,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from directory import initiative_selectors as selectors
 from directory.choices import InitiativeReach, InitiativeState
 from directory.models import Initiative
+from mitlaeufer.mail import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ def _mail(*, subject: str, template: str, context: dict, to: list[str]) -> None:
     body = render_to_string(
         template, {"site_url": settings.SITE_URL, "team_email": settings.IMPRINT["email"], **context}
     )
-    send_mail(f"[Mitläufer] {subject}", body, settings.DEFAULT_FROM_EMAIL, to)
+    deliver(EmailMessage(f"[Mitläufer] {subject}", body, settings.DEFAULT_FROM_EMAIL, to))
 
 
 def initiative_mail_edit_link(*, initiative_id: int) -> bool:

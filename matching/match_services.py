@@ -30,6 +30,7 @@ from matching.models import (
     RequestStatus,
 )
 from matching.services import _render_mail, coordinator_recipients, request_admin_url, request_status_url
+from mitlaeufer.mail import deliver
 from volunteers.models import Volunteer
 
 logger = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ def _send(*, template: str, context: dict, to: list[str], language: str, attachm
     message = EmailMessage(subject, body, to=to)
     for attachment in attachments:
         message.attach(*attachment)
-    message.send()
+    deliver(message)
 
 
 def _send_claimed(*, match_id: int, field: str, send) -> bool:
@@ -416,7 +417,7 @@ def match_send_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
                 template="matching/email/coordinator_withdrawn",
                 context={"match": match, "admin_url": request_admin_url(request=request)},
             )
-        EmailMessage(subject, body, to=[], bcc=recipients).send()
+        deliver(EmailMessage(subject, body, to=[], bcc=recipients))
         sent += 1
     if was_accepted and request.email and not request.is_erased:
         _send(
@@ -440,7 +441,7 @@ def match_send_declined_notice(*, match_id: int) -> bool:
             template="matching/email/coordinator_declined",
             context={"match": match, "admin_url": request_admin_url(request=match.request)},
         )
-    EmailMessage(subject, body, to=[], bcc=recipients).send()
+    deliver(EmailMessage(subject, body, to=[], bcc=recipients))
     return True
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from directory import services as directory_services
 from directory.models import Initiative, Office
 from matching.models import OPEN_STATUSES, AccompanimentRequest, ContactChannel, Referral, RequestStatus
+from mitlaeufer.mail import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -290,7 +291,7 @@ def request_notify(*, request_id: int, event: str) -> int:
                 template=f"matching/email/request_{event}",
                 context={"request": request, "status_url": request_status_url(request=request)},
             )
-        EmailMessage(subject, body, to=[request.email]).send()
+        deliver(EmailMessage(subject, body, to=[request.email]))
         sent += 1
     recipients = coordinator_recipients()
     if recipients:
@@ -300,7 +301,7 @@ def request_notify(*, request_id: int, event: str) -> int:
                 context={"request": request, "admin_url": request_admin_url(request=request)},
             )
         # Bcc: coordinators do not need to see each other's addresses.
-        EmailMessage(subject, body, to=[], bcc=recipients).send()
+        deliver(EmailMessage(subject, body, to=[], bcc=recipients))
         sent += 1
     logger.info("request notice sent id=%s event=%s mails=%s", request.pk, event, sent)
     return sent
