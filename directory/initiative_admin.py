@@ -62,11 +62,10 @@ class ServiceFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        try:
-            service = int(self.value())
-        except ValueError:
+        # Only listed values: anything else (negative, huge) would break the bit shift.
+        if self.value() not in {str(value) for value in InitiativeService.values}:
             return queryset.none()
-        return _any_bit(queryset, "services", [service])
+        return _any_bit(queryset, "services", [int(self.value())])
 
 
 class InitiativeStaffInline(admin.TabularInline):

@@ -18,10 +18,10 @@ class LanguageFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        try:
-            bit = 1 << int(self.value())
-        except ValueError:
+        # Only listed languages: anything else (negative, huge) would break the bit shift.
+        if self.value() not in {str(value) for value in Language.values}:
             return queryset.none()
+        bit = 1 << int(self.value())
         return queryset.alias(language_hit=F("languages").bitand(bit)).exclude(language_hit=0)
 
 

@@ -1,0 +1,32 @@
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a NUL character anywhere in the path, query or form fields.
+
+    No person types one, and PostgreSQL refuses to store or even compare text
+    containing it, which would otherwise surface as a 500 from any filter.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            return HttpResponseBadRequest(_("Ungültige Eingabe."), content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path:
+            return True
+        data = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            data.append(request.POST)
+        return any(
+            "\x00" in key or any("\x00" in value for value in values) for qd in data for key, values in qd.lists()
+        )
