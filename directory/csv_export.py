@@ -7,6 +7,7 @@ generic so the request export can use them too.
 """
 
 import csv
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -30,7 +31,8 @@ def csv_cell(value) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nein"
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    # Spreadsheets skip leading blanks and read full-width signs (＝＋－＠) as formulas too.
+    if unicodedata.normalize("NFKC", text).lstrip(" \u00a0").startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 

@@ -162,6 +162,8 @@ def test_the_reminder_is_in_the_beat_schedule(settings):
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tTab", "'\tTab"),
         ("\rCR", "'\rCR"),
+        ("  =1+1", "'  =1+1"),
+        ("＝1+1", "'＝1+1"),
         ("Tafel = Essen", "Tafel = Essen"),
         ("", ""),
         (None, ""),
