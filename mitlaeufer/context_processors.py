@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request) -> dict:
@@ -6,4 +7,12 @@ def site(request) -> dict:
         "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
         "REQUEST_RETENTION_DAYS": settings.REQUEST_RETENTION_DAYS,
         "IMPRINT": settings.IMPRINT,
+        # Evaluated only where a template asks (the menu, for signed-in users): one query then.
+        "user_home_url": SimpleLazyObject(lambda: _home_url(request)),
     }
+
+
+def _home_url(request) -> str:
+    from mitlaeufer.adapters import home_of
+
+    return home_of(request.user) if request.user.is_authenticated else ""

@@ -347,3 +347,19 @@ def test_a_companion_learns_that_the_contact_is_the_initiatives(client, initiati
     (to_volunteer,) = [message for message in mail.outbox if message.to == [volunteer.user.email]]
     assert "E-Mail: info@a.example" in to_volunteer.body
     assert "E-Mail und Telefon gehören zu Initiative A." in to_volunteer.body
+
+
+def test_after_login_staff_land_in_their_initiatives_area_and_see_it_in_the_menu(client, django_user_model):
+    from allauth.account.models import EmailAddress
+
+    from directory.models import InitiativeStaff
+    from directory.tests.initiative_factories import InitiativeFactory
+
+    user = django_user_model.objects.create_user(
+        username="s", email="staff@beispiel.de", password="ein-langes-Passwort-42"
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    InitiativeStaff.objects.create(user=user, initiative=InitiativeFactory())
+    response = client.post("/konto/login/", {"login": "staff@beispiel.de", "password": "ein-langes-Passwort-42"})
+    assert response.status_code == 302 and response["Location"] == "/initiative/"
+    assert "Meine Initiative" in client.get("/initiative/").content.decode()
