@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ class RequestMatchingAdminMixin:
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("statistik/", wrap(self.statistics_view), name="matching_statistics"),
             path("<int:pk>/anfragen/<int:volunteer_id>/", wrap(self.ask_view), name="matching_request_ask"),
             path("<int:pk>/vorschlaege/", wrap(self.refresh_view), name="matching_request_refresh"),
             path(
@@ -38,6 +40,16 @@ class RequestMatchingAdminMixin:
             ),
             *super().get_urls(),
         ]
+
+    def statistics_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "title": _("Statistik"), **selectors.statistics()}
+        return TemplateResponse(request, "admin/matching/statistics.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "statistics_url": reverse("admin:matching_statistics")}
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -362,3 +362,22 @@ def test_a_companion_erasing_their_account_reopens_the_request_and_tells_everyon
     assert list(Proposal.objects.filter(request=request).values_list("volunteer", flat=True)) == [other.pk]
     assert client.get(reverse("einsatz:match", args=[match.token])).status_code == 404
     assert "Freiwillige 1" not in client.get(reverse("matching:status", args=[request.token])).content.decode()
+
+
+def test_the_statistics_count_requests_by_month_kind_and_outcome(coordinator_client, coordinator, world):
+    _office, request, near, _other = world
+    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
+    match_services.match_accept(match=match)
+    Match.objects.filter(pk=match.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=3), ends_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    match_services.match_record_outcome(match=Match.objects.get(pk=match.pk), outcome=Outcome.TOOK_PLACE)
+    assert (
+        "Statistik"
+        in coordinator_client.get(reverse("admin:matching_accompanimentrequest_changelist")).content.decode()
+    )
+    page = coordinator_client.get(reverse("admin:matching_statistics"))
+    assert page.status_code == 200
+    assert [(label, total) for label, total in page.context["outcomes"]][0] == ("hat stattgefunden", 1)
+    assert [(label, row["total"], row["done"]) for label, row in page.context["by_kind"]] == [("Jobcenter", 1, 1)]
+    assert sum(row["total"] for row in page.context["by_month"]) == 1
