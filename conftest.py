@@ -11,6 +11,8 @@ import pytest
 import redis
 from django.conf import settings
 
+from mitlaeufer.tests import browser as browser_helpers
+
 
 def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]
@@ -78,3 +80,24 @@ def _postal_codes_after_flush(request):
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         _ensure_postal_codes()
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """Debian's chromium driven by Playwright (it cannot download browsers here)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=browser_helpers.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """One phone-sized page (360×740)."""
+    page = browser_helpers.new_page(browser)
+    yield page
+    page.context.close()

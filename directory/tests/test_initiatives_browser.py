@@ -1,57 +1,19 @@
 """On a phone: search the directory by postal code, filter by a service, open an initiative."""
 
-import importlib
-import os
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.db import connection
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from directory.choices import InitiativeService
 from directory.fields import to_mask
 from directory.tests.initiative_factories import InitiativeFactory, online_initiative
-from geo.models import PostalCode
-
-# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from mitlaeufer.tests.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def postal_codes(transactional_db):
-    # An earlier transactional test may have flushed the codes the data migration loaded.
-    if not PostalCode.objects.exists():
-        migration = importlib.import_module("geo.migrations.0002_load_postal_codes")
-        migration.load(apps, SimpleNamespace(connection=connection))
-
-
-@pytest.fixture
-def page(chromium_path):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="de-DE", is_mobile=True)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def result_names(page) -> list[str]:
@@ -59,7 +21,7 @@ def result_names(page) -> list[str]:
 
 
 def test_a_person_searches_by_postal_code_filters_by_service_and_opens_an_initiative(
-    page, live_server, transactional_db, postal_codes
+    page, live_server, transactional_db
 ):
     InitiativeFactory(
         name="Schuldnerberatung Hamborn",

@@ -2,7 +2,6 @@
 candidate in the admin, the volunteer opens the mailed link on a phone and accepts, and the person's status
 page shows the companion."""
 
-import os
 import re
 from pathlib import Path
 
@@ -11,62 +10,25 @@ from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from matching import engine
 from matching.models import AccompanimentRequest, Match, MatchStatus, Proposal, RequestStatus
 from matching.tests.matching_helpers import make_volunteer, next_weekday_at
 from matching.tests.request_helpers import office
+from mitlaeufer.tests.browser import assert_fits_a_phone, new_page
 from volunteers.choices import availability_position
-
-# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 COORDINATOR_EMAIL = "koordination@beispiel.de"
 COORDINATOR_PASSWORD = "Koordination-2024!"
-
-
-@pytest.fixture
-def browser(chromium_path):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def new_page(browser, *, phone: bool):
-    """A fresh context per person: nobody shares cookies with anybody else."""
-    if phone:
-        context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="de-DE", is_mobile=True)
-    else:
-        context = browser.new_context(viewport=DESKTOP, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
-
-
-def assert_fits_a_phone(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px phone"
 
 
 def test_request_ask_accept_and_the_companion_on_the_status_page(browser, live_server, settings, transactional_db):

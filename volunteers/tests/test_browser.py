@@ -1,45 +1,20 @@
 """A new volunteer on a phone: sign up, confirm the mailed link, edit the profile."""
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from mitlaeufer.tests.browser import PHONE
 from volunteers.models import Volunteer
 from volunteers.tests.factories import PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def page(chromium_path):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="de-DE", is_mobile=True)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def shot(page, name: str) -> None:

@@ -1,0 +1,28 @@
+"""Helpers for the Playwright tests (fixtures ``browser`` and ``page`` are in the root conftest)."""
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # Without these, chromium keeps calling home and this machine's closed network refuses it.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def new_page(browser, *, phone: bool = True):
+    """A fresh context per person (nobody shares cookies), German, phone-sized unless told otherwise."""
+    if phone:
+        context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="de-DE", is_mobile=True)
+    else:
+        context = browser.new_context(viewport=DESKTOP, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def assert_fits_a_phone(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px phone"
