@@ -318,8 +318,9 @@ def match_send_invitation(*, match_id: int) -> bool:
     )
 
 
-def match_send_confirmation(*, match_id: int) -> bool:
-    """To the volunteer: the person's contact and a calendar file. To the person: who comes."""
+def _send_to_both_sides(*, match_id: int, field: str, template: str, volunteer_attachments=None) -> bool:
+    """Mail ``<template>_volunteer`` to the companion and ``<template>_requester`` to the person (if they gave
+    an e-mail), once per match: ``field`` is the claimed timestamp."""
     match = _load(match_id)
     if match is None or match.status != MatchStatus.ACCEPTED:
         return False
@@ -327,45 +328,36 @@ def match_send_confirmation(*, match_id: int) -> bool:
 
     def send() -> None:
         _send(
-            template="matching/email/match_confirmed_volunteer",
+            template=f"{template}_volunteer",
             context={"match": match, "request": request, "url": match_url(match=match)},
             to=[match.volunteer.user.email],
             language=settings.LANGUAGE_CODE,
-            attachments=[("termin.ics", match_ics(match=match), "text/calendar")],
+            attachments=volunteer_attachments(match) if volunteer_attachments else (),
         )
         if request.email and not request.is_erased:
             _send(
-                template="matching/email/match_confirmed_requester",
+                template=f"{template}_requester",
                 context={"match": match, "request": request, "status_url": request_status_url(request=request)},
                 to=[request.email],
                 language=request.language,
             )
 
-    return _send_claimed(match_id=match.pk, field="confirmation_sent_at", send=send)
+    return _send_claimed(match_id=match.pk, field=field, send=send)
+
+
+def match_send_confirmation(*, match_id: int) -> bool:
+    """To the volunteer: the person's contact and a calendar file. To the person: who comes."""
+    return _send_to_both_sides(
+        match_id=match_id,
+        field="confirmation_sent_at",
+        template="matching/email/match_confirmed",
+        volunteer_attachments=lambda match: [("termin.ics", match_ics(match=match), "text/calendar")],
+    )
 
 
 def match_send_reminder(*, match_id: int) -> bool:
-    match = _load(match_id)
-    if match is None or match.status != MatchStatus.ACCEPTED:
-        return False
-    request = match.request
-
-    def send() -> None:
-        _send(
-            template="matching/email/match_reminder_volunteer",
-            context={"match": match, "request": request, "url": match_url(match=match)},
-            to=[match.volunteer.user.email],
-            language=settings.LANGUAGE_CODE,
-        )
-        if request.email and not request.is_erased:
-            _send(
-                template="matching/email/match_reminder_requester",
-                context={"match": match, "request": request, "status_url": request_status_url(request=request)},
-                to=[request.email],
-                language=request.language,
-            )
-
-    return _send_claimed(match_id=match.pk, field="reminder_sent_at", send=send)
+    """The day before: both sides are reminded."""
+    return _send_to_both_sides(match_id=match_id, field="reminder_sent_at", template="matching/email/match_reminder")
 
 
 def match_send_feedback_request(*, match_id: int) -> bool:
