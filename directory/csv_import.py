@@ -31,11 +31,12 @@ A row handler returns one of ``CREATED``, ``UPDATED`` or ``UNCHANGED`` and raise
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
@@ -187,3 +188,48 @@ def import_csv(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+class CsvImportCommand(BaseCommand):
+    """A management command that imports one CSV file with ``import_csv``.
+
+    Subclasses set ``aliases``, ``required_columns`` and ``description`` and
+    return the row handler from ``row_handler(options)``; argument parsing,
+    error messages and the report are the same for every import.
+    """
+
+    aliases: dict[str, str] = {}
+    required_columns: Iterable[str] = ()
+    description = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV file with a header line")
+        parser.add_argument("--dry-run", action="store_true", help="check and count everything, save nothing")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def row_handler(self, options: dict):
+        raise NotImplementedError
+
+    def handle(self, *args, file: str, dry_run: bool, no_progress: bool, **options):
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as handle:
+                report = import_csv(
+                    handle,
+                    aliases=self.aliases,
+                    handle_row=self.row_handler(options),
+                    required_columns=self.required_columns,
+                    dry_run=dry_run,
+                    progress=not no_progress,
+                    progress_file=getattr(self.stderr, "_out", self.stderr),
+                    description=self.description,
+                )
+        except FileNotFoundError:
+            raise CommandError(f"No such file: {file}")
+        except UnicodeDecodeError:
+            raise CommandError(f"{file} is not UTF-8 text. Save it as CSV UTF-8 and try again.")
+        except HeaderError as error:
+            raise CommandError(str(error))
+        for line, reason in report.errors:
+            self.stderr.write(self.style.ERROR(f"line {line}: {reason}"))
+        style = self.style.SUCCESS if report.ok else self.style.WARNING
+        self.stdout.write(style(report.summary()))

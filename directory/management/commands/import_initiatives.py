@@ -18,13 +18,12 @@ right away, without mails. Every bad row is reported with its line number.
 
 import re
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from directory import initiative_services
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState, Language
 from directory.csv_export import csv_unneutralise
-from directory.csv_import import CREATED, UNCHANGED, UPDATED, HeaderError, RowError, import_csv
+from directory.csv_import import CREATED, UNCHANGED, UPDATED, CsvImportCommand, RowError
 from directory.fields import to_mask
 from directory.models import Initiative
 from geo.selectors import postal_code_get
@@ -154,35 +153,15 @@ def make_row_handler(*, publish: bool):
     return handle_row
 
 
-class Command(BaseCommand):
+class Command(CsvImportCommand):
     help = "Imports partner initiatives from a CSV file (idempotent by name and postal code)."
+    aliases = COLUMN_ALIASES
+    required_columns = REQUIRED
+    description = "Initiativen"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV file with a header line")
-        parser.add_argument("--dry-run", action="store_true", help="check and count everything, save nothing")
+        super().add_arguments(parser)
         parser.add_argument("--publish", action="store_true", help="publish new entries right away (no mails are sent)")
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, file: str, dry_run: bool, publish: bool, no_progress: bool, **options):
-        try:
-            with open(file, encoding="utf-8-sig", newline="") as handle:
-                report = import_csv(
-                    handle,
-                    aliases=COLUMN_ALIASES,
-                    handle_row=make_row_handler(publish=publish),
-                    required_columns=REQUIRED,
-                    dry_run=dry_run,
-                    progress=not no_progress,
-                    progress_file=getattr(self.stderr, "_out", self.stderr),
-                    description="Initiativen",
-                )
-        except FileNotFoundError:
-            raise CommandError(f"No such file: {file}")
-        except UnicodeDecodeError:
-            raise CommandError(f"{file} is not UTF-8 text. Save it as CSV UTF-8 and try again.")
-        except HeaderError as error:
-            raise CommandError(str(error))
-        for line, reason in report.errors:
-            self.stderr.write(self.style.ERROR(f"line {line}: {reason}"))
-        style = self.style.SUCCESS if report.ok else self.style.WARNING
-        self.stdout.write(style(report.summary()))
+    def row_handler(self, options: dict):
+        return make_row_handler(publish=options["publish"])

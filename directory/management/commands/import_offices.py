@@ -12,11 +12,9 @@ running the same file twice creates nothing new. Every bad row is reported with
 its line number and the reason; the good rows are imported.
 """
 
-from django.core.management.base import BaseCommand, CommandError
-
 from directory import services
 from directory.choices import OfficeKind
-from directory.csv_import import HeaderError, RowError, import_csv
+from directory.csv_import import CsvImportCommand, RowError
 
 # German column names people are likely to use, mapped to ours.
 COLUMN_ALIASES = {
@@ -81,34 +79,11 @@ def handle_row(row: dict[str, str]) -> str:
     return outcome
 
 
-class Command(BaseCommand):
+class Command(CsvImportCommand):
     help = "Imports offices from a CSV file (idempotent by name and postal code)."
+    aliases = COLUMN_ALIASES
+    required_columns = REQUIRED
+    description = "Ämter"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV file with a header line")
-        parser.add_argument("--dry-run", action="store_true", help="check and count everything, save nothing")
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-    def handle(self, *args, file: str, dry_run: bool, no_progress: bool, **options):
-        try:
-            with open(file, encoding="utf-8-sig", newline="") as handle:
-                report = import_csv(
-                    handle,
-                    aliases=COLUMN_ALIASES,
-                    handle_row=handle_row,
-                    required_columns=REQUIRED,
-                    dry_run=dry_run,
-                    progress=not no_progress,
-                    progress_file=getattr(self.stderr, "_out", self.stderr),
-                    description="Ämter",
-                )
-        except FileNotFoundError:
-            raise CommandError(f"No such file: {file}")
-        except UnicodeDecodeError:
-            raise CommandError(f"{file} is not UTF-8 text. Save it as CSV UTF-8 and try again.")
-        except HeaderError as error:
-            raise CommandError(str(error))
-        for line, reason in report.errors:
-            self.stderr.write(self.style.ERROR(f"line {line}: {reason}"))
-        style = self.style.SUCCESS if report.ok else self.style.WARNING
-        self.stdout.write(style(report.summary()))
+    def row_handler(self, options: dict):
+        return handle_row
