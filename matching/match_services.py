@@ -313,7 +313,7 @@ def match_send_invitation(*, match_id: int) -> bool:
             template="matching/email/match_invitation",
             context={"match": match, "request": match.request, "url": match_url(match=match)},
             to=[match.volunteer.user.email],
-            language=settings.LANGUAGE_CODE,
+            language=match.volunteer.language,
         ),
     )
 
@@ -331,7 +331,7 @@ def _send_to_both_sides(*, match_id: int, field: str, template: str, volunteer_a
             template=f"{template}_volunteer",
             context={"match": match, "request": request, "url": match_url(match=match)},
             to=[match.volunteer.user.email],
-            language=settings.LANGUAGE_CODE,
+            language=match.volunteer.language,
             attachments=volunteer_attachments(match) if volunteer_attachments else (),
         )
         if request.email and not request.is_erased:
@@ -371,7 +371,7 @@ def match_send_feedback_request(*, match_id: int) -> bool:
             template="matching/email/match_feedback",
             context={"match": match, "request": match.request, "url": match_url(match=match, name="einsatz:feedback")},
             to=[match.volunteer.user.email],
-            language=settings.LANGUAGE_CODE,
+            language=match.volunteer.language,
         ),
     )
 
@@ -390,7 +390,7 @@ def match_send_cancelled_notice(*, match_id: int) -> bool:
         template="matching/email/match_cancelled",
         context={"match": match, "request": match.request},
         to=[match.volunteer.user.email],
-        language=settings.LANGUAGE_CODE,
+        language=match.volunteer.language,
     )
     return True
 
@@ -451,7 +451,7 @@ def match_ics(*, match: Match) -> str:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", match.starts_at)
     event.add("dtend", match.ends_at)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(match.volunteer.language):
         event.add("summary", _("Begleitung: %(office)s") % {"office": office.name})
     event.add("location", ", ".join(part for part in (office.street, f"{office.postal_code_id} {office.city}") if part))
     event.add("url", match_url(match=match))

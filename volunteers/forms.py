@@ -10,6 +10,7 @@ from geo.forms import PostalCodeField
 from volunteers import services
 from volunteers.choices import Gender, Language, OfficeKind, availability_choices, to_mask
 from volunteers.fields import BitMaskField
+from volunteers.languages import get_language_code
 from volunteers.models import RADIUS_DEFAULT_KM, RADIUS_MAX_KM, RADIUS_MIN_KM, Absence, Volunteer
 
 phone_validator = RegexValidator(
@@ -142,6 +143,7 @@ class VolunteerSignupForm(VolunteerProfileForm):
         services.volunteer_create(
             user=user,
             policy_version=settings.PRIVACY_POLICY_VERSION,
+            language=get_language_code(),
             **self.profile_data(),
         )
 

@@ -41,8 +41,8 @@ def _apply_profile(
 
 
 @transaction.atomic
-def volunteer_create(*, user, policy_version: str, **profile) -> Volunteer:
-    volunteer = Volunteer(user=user)
+def volunteer_create(*, user, policy_version: str, language: str = "de", **profile) -> Volunteer:
+    volunteer = Volunteer(user=user, language=language)
     _apply_profile(volunteer, **profile)
     volunteer.full_clean(exclude=["user"])
     volunteer.save()
@@ -53,8 +53,10 @@ def volunteer_create(*, user, policy_version: str, **profile) -> Volunteer:
 
 
 @transaction.atomic
-def volunteer_update(*, volunteer: Volunteer, **profile) -> Volunteer:
+def volunteer_update(*, volunteer: Volunteer, language: str | None = None, **profile) -> Volunteer:
     _apply_profile(volunteer, **profile)
+    if language:
+        volunteer.language = language
     volunteer.full_clean(exclude=["user"])
     volunteer.save()
     transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
@@ -118,6 +120,7 @@ def volunteer_export(*, volunteer: Volunteer) -> dict:
             "phone": volunteer.phone,
             "gender": volunteer.gender,
             "knows_social_law": volunteer.knows_social_law,
+            "language": volunteer.language,
             "is_active": volunteer.is_active,
             "paused_until": volunteer.paused_until.isoformat() if volunteer.paused_until else None,
             "created_at": volunteer.created_at.isoformat(),

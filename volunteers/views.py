@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from volunteers import selectors, services
 from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
+from volunteers.languages import get_language_code
 
 
 def _post_data(request: HttpRequest):
@@ -49,10 +50,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = form_class(_post_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         if volunteer:
-            services.volunteer_update(volunteer=volunteer, **form.profile_data())
+            services.volunteer_update(volunteer=volunteer, language=get_language_code(), **form.profile_data())
         else:
             services.volunteer_create(
-                user=request.user, policy_version=settings.PRIVACY_POLICY_VERSION, **form.profile_data()
+                user=request.user,
+                policy_version=settings.PRIVACY_POLICY_VERSION,
+                language=get_language_code(),
+                **form.profile_data(),
             )
         messages.success(request, _("Ihre Angaben sind gespeichert."))
         return redirect("volunteers:profile")

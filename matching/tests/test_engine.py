@@ -276,3 +276,24 @@ def test_rebuild_distances_builds_missing_and_stale_indexes():
     call_command("rebuild_distances", "--stale")
     assert OfficeDistance.objects.filter(office=office, postal_code_id="80337", km=0.0).exists()
     assert engine.office_index_is_current(office=office)
+
+
+VENDOR_OBJECTS = {
+    "officedistance_office_km",
+    "volunteer_matching_cover",
+    "emailaddress_verified_primary",
+    "match_active_blocks",
+    "match_counted_starts",
+}
+
+
+def test_the_raw_indexes_and_the_double_booking_guard_survive_all_migrations_on_both_vendors():
+    """Table rebuilds on SQLite drop raw indexes and triggers; every migration that rebuilds must restore them."""
+    with connections["sqlite"].cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")
+        sqlite_names = {name for (name,) in cursor.fetchall()}
+    assert VENDOR_OBJECTS | {"match_no_double_booking_insert", "match_no_double_booking_update"} <= sqlite_names
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes UNION SELECT conname FROM pg_constraint")
+        postgres_names = {name for (name,) in cursor.fetchall()}
+    assert VENDOR_OBJECTS | {"match_no_double_booking"} <= postgres_names

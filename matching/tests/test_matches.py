@@ -381,3 +381,14 @@ def test_the_statistics_count_requests_by_month_kind_and_outcome(coordinator_cli
     assert [(label, total) for label, total in page.context["outcomes"]][0] == ("hat stattgefunden", 1)
     assert [(label, row["total"], row["done"]) for label, row in page.context["by_kind"]] == [("Jobcenter", 1, 1)]
     assert sum(row["total"] for row in page.context["by_month"]) == 1
+
+
+def test_mails_to_a_volunteer_speak_the_language_they_signed_up_in(coordinator, world):
+    _office, request, near, _other = world
+    near.language = "en"
+    near.save()
+    mail.outbox.clear()
+    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
+    match_services.match_send_invitation(match_id=match.pk)
+    assert mail.outbox[-1].subject.startswith("Can you")
+    assert "Hello" in mail.outbox[-1].body or "Hi" in mail.outbox[-1].body

@@ -199,3 +199,11 @@ def test_html_in_the_name_is_escaped_when_the_form_comes_back_with_errors(client
     content = post_signup(client, display_name="<script>alert(1)</script>", postal_code="00000").content.decode()
     assert "<script>alert(1)</script>" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_the_sign_up_remembers_the_page_language_for_later_mails(client):
+    from volunteers.models import Volunteer
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    post_signup(client)
+    assert Volunteer.objects.get().language == "en"
