@@ -229,7 +229,7 @@ class Command(BaseCommand):
             self._execute_many(
                 "INSERT INTO volunteers_volunteer (id, user_id, display_name, postal_code, radius_km, availability, "
                 "languages, office_kinds, phone, gender, knows_social_law, is_active, paused_until, created_at, "
-                "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                "updated_at, language) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'de')",
                 volunteers,
             )
             if absences:
