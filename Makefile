@@ -35,7 +35,8 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
+# Collect new strings into locale/en (German is the source language, so there is no de catalogue),
+# then translate them and run this again to compile (needs GNU gettext).
 messages: $(VENV)/.installed-run
-	$(BIN)/python manage.py makemessages -l en -l de --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
 	$(BIN)/python manage.py compilemessages --ignore=.venv
