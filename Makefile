@@ -31,6 +31,11 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
+# The matching benchmark on the configured database (DATABASE_URL unset: SQLite), see README.
+BENCH_SIZES ?= 10000,100000,1000000
+bench: $(VENV)/.installed-run
+	$(BIN)/python manage.py bench_matching --volunteers $(BENCH_SIZES) --baseline-max 100000
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
