@@ -7,6 +7,7 @@ def site(request) -> dict:
         "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
         "REQUEST_RETENTION_DAYS": settings.REQUEST_RETENTION_DAYS,
         "IMPRINT": settings.IMPRINT,
+        "VOLUNTEER_UNVERIFIED_DAYS": settings.VOLUNTEER_UNVERIFIED_DAYS,
         # Evaluated only where a template asks (the menu, for signed-in users): one query then.
         "user_home_url": SimpleLazyObject(lambda: _home_url(request)),
     }

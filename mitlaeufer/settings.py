@@ -283,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
     # Erase the personal data of requests past their retention time (REQUEST_RETENTION_DAYS).
     "requests-purge": {"task": "matching.tasks.purge_requests", "schedule": crontab(hour=3, minute=15)},
     # Requests whose proposal run never happened (say, the broker was down at submit time).
+    # Sign-ups never confirmed by e-mail are erased after VOLUNTEER_UNVERIFIED_DAYS.
+    "volunteers-purge-unverified": {
+        "task": "volunteers.tasks.purge_unverified",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "matching-sweep-unproposed": {
         "task": "matching.tasks.sweep_unproposed_requests",
         "schedule": crontab(minute="*/5"),
@@ -311,3 +316,5 @@ MATCHING_PREPARED_STATEMENTS = env.bool("MATCHING_PREPARED_STATEMENTS", default=
 if MATCHING_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Plan the prepared search once per connection; Django's own queries are never prepared.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c plan_cache_mode=force_generic_plan"
+# A sign-up whose e-mail address is not confirmed within this many days is erased.
+VOLUNTEER_UNVERIFIED_DAYS = env.int("VOLUNTEER_UNVERIFIED_DAYS", default=14)

@@ -3,9 +3,11 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
@@ -174,3 +176,23 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
     _admin_history_erase(user=user)
     user.delete()  # cascades to the profile, absences, consents, e-mail addresses
     logger.info("volunteer erased id=%s", volunteer_id)
+
+
+def volunteers_purge_unverified(*, now: datetime.datetime | None = None) -> int:
+    """Erase sign-ups whose e-mail address was never confirmed within the grace period; return how many.
+
+    Someone who signs up and never clicks the link has still left their data
+    with us; it must not stay forever. Counted, never named, in the log.
+    """
+    from allauth.account.models import EmailAddress
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.VOLUNTEER_UNVERIFIED_DAYS)
+    verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)
+    stale = Volunteer.objects.filter(created_at__lt=cutoff).exclude(Exists(verified)).select_related("user")
+    erased = 0
+    for volunteer in stale:
+        volunteer_erase(volunteer=volunteer)
+        erased += 1
+    logger.info("unverified sign-ups erased: %s", erased)
+    return erased

@@ -426,3 +426,22 @@ def test_erasing_removes_admin_history_about_the_accounts_email_addresses_and_ab
     assert LogEntry.objects.filter(object_repr__contains=volunteer.user.email).exists()
     services.volunteer_erase(volunteer=volunteer)
     assert not LogEntry.objects.exists()
+
+
+def test_sign_ups_never_confirmed_are_erased_after_the_grace_period_and_confirmed_ones_stay(settings):
+    from django.utils import timezone
+
+    from volunteers import services
+    from volunteers.models import Volunteer
+    from volunteers.tests.factories import UserFactory, VolunteerFactory
+
+    settings.VOLUNTEER_UNVERIFIED_DAYS = 14
+    confirmed = VolunteerFactory()
+    unconfirmed = VolunteerFactory(user=UserFactory(verified=False))
+    fresh = VolunteerFactory(user=UserFactory(verified=False))
+    Volunteer.objects.filter(pk__in=[confirmed.pk, unconfirmed.pk]).update(
+        created_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    assert services.volunteers_purge_unverified() == 1
+    assert set(Volunteer.objects.values_list("pk", flat=True)) == {confirmed.pk, fresh.pk}
+    assert not get_user_model().objects.filter(pk=unconfirmed.user_id).exists()
