@@ -67,7 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {offices} offices, {volunteers} volunteers."))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Coordinator login: {COORDINATOR_EMAIL} / {COORDINATOR_PASSWORD}  →  http://127.0.0.1:8000/admin/"
+                f"Coordinator login: {COORDINATOR_EMAIL} / {COORDINATOR_PASSWORD}  →  /admin/ on the running site"
             )
         )
 
