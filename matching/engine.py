@@ -153,6 +153,7 @@ WHERE od.office_id = %(office)s
   AND EXISTS (
     SELECT 1 FROM account_emailaddress e
     WHERE e.user_id = v.user_id AND e.verified AND e."primary")
+  AND EXISTS (SELECT 1 FROM auth_user u WHERE u.id = v.user_id AND u.is_active)
 ORDER BY od.km, recent, last_at ASC NULLS FIRST, v.id
 LIMIT %(limit)s
 """

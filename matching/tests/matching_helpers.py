@@ -42,13 +42,14 @@ def make_volunteer(
     gender: str = "",
     is_active: bool = True,
     verified: bool = True,
+    account_active: bool = True,
     paused_until=None,
     using: str = "default",
 ) -> Volunteer:
     user = (
         get_user_model()
         .objects.db_manager(using)
-        .create_user(username=f"v{number}", email=f"v{number}@beispiel.de", password=None)
+        .create_user(username=f"v{number}", email=f"v{number}@beispiel.de", password=None, is_active=account_active)
     )
     EmailAddress.objects.using(using).create(user=user, email=user.email, primary=True, verified=verified)
     volunteer = Volunteer(
@@ -132,6 +133,7 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
             gender=rng.choice(["", "f", "m", "d"]),
             is_active=rng.random() < 0.9,
             verified=rng.random() < 0.9,
+            account_active=rng.random() < 0.95,
             paused_until=day + datetime.timedelta(days=rng.randrange(-3, 3)) if rng.random() < 0.2 else None,
             using=using,
         )
@@ -182,7 +184,7 @@ def oracle(*, request: AccompanimentRequest, using: str = "default", limit: int 
         EmailAddress.objects.using(using).filter(verified=True, primary=True).values_list("user_id", flat=True)
     )
     hits = []
-    for volunteer in Volunteer.objects.using(using).select_related("postal_code"):
+    for volunteer in Volunteer.objects.using(using).select_related("postal_code", "user"):
         km = geodesic_km(
             (office.latitude, office.longitude), (volunteer.postal_code.latitude, volunteer.postal_code.longitude)
         )
@@ -191,6 +193,7 @@ def oracle(*, request: AccompanimentRequest, using: str = "default", limit: int 
             km > volunteer.radius_km
             or not volunteer.is_active
             or volunteer.user_id not in verified
+            or not volunteer.user.is_active
             or (volunteer.paused_until is not None and volunteer.paused_until >= day)
             or not volunteer.availability & slot_bit
             or not volunteer.office_kinds & (1 << office.kind)

@@ -87,6 +87,7 @@ def test_it_respects_each_volunteers_own_radius():
         ({}, True),
         ({"is_active": False}, False),
         ({"verified": False}, False),
+        ({"account_active": False}, False),
         ({"availability": 1 << availability_position(Weekday.MONDAY, DayPart.AFTERNOON)}, False),
         ({"availability": 1 << availability_position(Weekday.MONDAY, DayPart.MORNING)}, True),
         ({"office_kinds": 1 << OfficeKind.SOCIAL_WELFARE}, False),
@@ -239,7 +240,7 @@ def test_sqlite_and_postgresql_give_the_same_ranking_for_the_same_data():
     results = {}
     for using in ("default", "sqlite"):
         with transaction.atomic(using=using):
-            _office, request = build_world(seed=7, volunteers=80, using=using)
+            _office, request = build_world(seed=7, volunteers=150, using=using)
             found = engine.candidates_search(
                 office_id=request.office_id,
                 office_kind=request.office.kind,

@@ -281,30 +281,6 @@ def test_concurrent_accepts_for_one_request_confirm_exactly_one(coordinator):
     assert request.status == RequestStatus.CONFIRMED
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_accepts_by_one_volunteer_for_overlapping_requests_confirm_exactly_one(coordinator):
-    """Asked matches that were created before a booking rule existed must still not both be accepted."""
-    office = make_office()
-    volunteer = make_volunteer(number=1)
-    requests = [make_request(office=office, starts_at=MONDAY_10, email=f"p{i}@beispiel.de") for i in range(10)]
-    matches = []
-    for i, request in enumerate(requests):
-        # Stagger the asked matches so they do not overlap, then move them onto the same time.
-        block_from, block_until = engine.match_block(request.starts_at, request.ends_at)
-        shift = datetime.timedelta(days=i)
-        matches.append(
-            Match.objects.create(
-                request=request, volunteer=volunteer, starts_at=request.starts_at, ends_at=request.ends_at,
-                blocked_from=block_from + shift, blocked_until=block_until + shift,
-            )
-        )  # fmt: skip
-    results = _race(10, lambda i: match_services.match_accept(match=matches[i]))
-    assert sum(isinstance(result, Match) for result in results) >= 1
-    accepted = Match.objects.filter(volunteer=volunteer, status="accepted")
-    blocks = sorted((m.blocked_from, m.blocked_until) for m in accepted)
-    assert all(a[1] <= b[0] for a, b in zip(blocks, blocks[1:], strict=False))
-
-
 def test_a_new_volunteer_nearby_is_proposed_for_open_requests_and_changes_are_debounced(
     django_capture_on_commit_callbacks,
 ):
