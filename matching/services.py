@@ -262,8 +262,8 @@ def request_admin_url(*, request: AccompanimentRequest) -> str:
 
 
 def _render_mail(*, template: str, context: dict) -> tuple[str, str]:
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
+    body = render_to_string(f"{template}.txt", context, using="text")
     return subject, body
 
 

@@ -93,6 +93,11 @@ TEMPLATES = [
     },
 ]
 
+# Plain-text mails: the same templates, rendered without HTML escaping. A text/plain
+# body has no markup to escape, and escaping there turns "O'Neil & Co" into
+# "O&#x27;Neil &amp; Co". Mails never carry an HTML part, so nothing interprets them.
+TEMPLATES.append({**TEMPLATES[0], "NAME": "text", "OPTIONS": {**TEMPLATES[0]["OPTIONS"], "autoescape": False}})
+
 WSGI_APPLICATION = "mitlaeufer.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
