@@ -460,10 +460,14 @@ FIELDS = [
 @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=600), min_size=1), search=st.booleans())
 def test_arbitrary_text_never_gives_a_500(client, jobcenter, values, search):
+    from django.core.cache import cache
+
+    cache.clear()  # every example reaches the form, not the per-IP rate limit
     data = form_data(jobcenter, **values)
     if search:
         data["search"] = "1"
     response = client.post(URL, data)
-    assert response.status_code in (200, 302, 400, 429)
+    # 400: a spam check refused it (honeypot, tampered start time) or a NUL character was sent.
+    assert response.status_code in (200, 302, 400)
     if response.status_code == 302:
         assert client.get(response["Location"]).status_code == 200
