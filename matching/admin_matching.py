@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from matching import engine, selectors
+from matching import engine, selectors, tasks
 from matching.match_services import MatchError, match_ask, match_cancel, match_reassign
 from matching.models import AccompanimentRequest, Match, MatchEvent
 from volunteers.models import Volunteer
@@ -40,6 +40,14 @@ class RequestMatchingAdminMixin:
             ),
             *super().get_urls(),
         ]
+
+    # Fields of a request the candidate search reads; changing one in the admin recomputes the proposals.
+    MATCHING_FIELDS = {"needs_language", "languages", "preferred_gender", "office", "starts_at", "duration_minutes"}
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and self.MATCHING_FIELDS & set(form.changed_data):
+            tasks.queue_proposals(request_id=obj.pk)
 
     def statistics_view(self, request):
         if not self.has_view_permission(request):

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from volunteers import services
 from volunteers.choices import Language, OfficeKind, availability_choices
 from volunteers.fields import BitMaskField
 from volunteers.models import Absence, Consent, Volunteer
@@ -116,6 +117,11 @@ class VolunteerAdmin(admin.ModelAdmin):
     inlines = [ConsentInline, AbsenceInline]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # After the inlines too, so a new absence counts.
+        super().save_related(request, form, formsets, change)
+        services.volunteer_admin_saved(volunteer=form.instance)
 
     @admin.display(description=_("E-Mail"), ordering="user__email")
     def email(self, volunteer: Volunteer) -> str:

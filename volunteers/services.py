@@ -18,6 +18,17 @@ from volunteers.models import Absence, Consent, Volunteer
 logger = logging.getLogger(__name__)
 
 
+def _announce_change(volunteer: Volunteer) -> None:
+    """Tell other apps (matching) on commit that this volunteer's availability may have changed."""
+    volunteer_id = volunteer.pk
+    transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer_id))
+
+
+def volunteer_admin_saved(*, volunteer: Volunteer) -> None:
+    """A coordinator changed the volunteer in the admin."""
+    _announce_change(volunteer)
+
+
 def _apply_profile(
     volunteer: Volunteer,
     *,
@@ -50,7 +61,7 @@ def volunteer_create(*, user, policy_version: str, language: str = "de", **profi
     volunteer.save()
     Consent.objects.create(volunteer=volunteer, policy_version=policy_version)
     logger.info("volunteer created id=%s", volunteer.pk)
-    transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
+    _announce_change(volunteer)
     return volunteer
 
 
@@ -61,14 +72,14 @@ def volunteer_update(*, volunteer: Volunteer, language: str | None = None, **pro
         volunteer.language = language
     volunteer.full_clean(exclude=["user"])
     volunteer.save()
-    transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
+    _announce_change(volunteer)
     return volunteer
 
 
 def volunteer_pause(*, volunteer: Volunteer, until: datetime.date | None) -> Volunteer:
     volunteer.paused_until = until
     volunteer.save(update_fields=["paused_until", "updated_at"])
-    transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
+    _announce_change(volunteer)
     return volunteer
 
 
@@ -76,13 +87,14 @@ def absence_add(*, volunteer: Volunteer, starts_on: datetime.date, ends_on: date
     absence = Absence(volunteer=volunteer, starts_on=starts_on, ends_on=ends_on)
     absence.full_clean()
     absence.save()
+    _announce_change(volunteer)
     return absence
 
 
 def absence_delete(*, volunteer: Volunteer, absence_id: int) -> bool:
     deleted, _ = Absence.objects.filter(volunteer=volunteer, pk=absence_id).delete()
     if deleted:
-        transaction.on_commit(lambda: signals.volunteer_changed.send(sender=Volunteer, volunteer_id=volunteer.pk))
+        _announce_change(volunteer)
     return bool(deleted)
 
 
@@ -92,6 +104,7 @@ def consent_withdraw(*, volunteer: Volunteer) -> None:
     volunteer.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
     volunteer.is_active = False
     volunteer.save(update_fields=["is_active", "updated_at"])
+    _announce_change(volunteer)
 
 
 def volunteer_export(*, volunteer: Volunteer) -> dict:

@@ -368,3 +368,38 @@ def test_mails_to_a_volunteer_speak_the_language_they_signed_up_in(coordinator, 
     match_services.match_send_invitation(match_id=match.pk)
     assert mail.outbox[-1].subject.startswith("Can you")
     assert "Hello" in mail.outbox[-1].body or "Hi" in mail.outbox[-1].body
+
+
+def test_changes_that_matter_to_matching_recompute_the_proposals(
+    coordinator_client, world, django_capture_on_commit_callbacks
+):
+    from volunteers import services as volunteer_services
+    from volunteers.models import Volunteer
+
+    _office, request, near, other = world
+    # A coordinator asks for a companion speaking Arabic in the admin: nobody nearby does.
+    page = coordinator_client.get(reverse("admin:matching_accompanimentrequest_change", args=[request.pk]))
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields if form[name].value() is not None}
+    data["needs_language"] = "on"
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({f"{management.prefix}-{key}": value for key, value in management.initial.items()})
+    request.languages = 1 << 2
+    request.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(
+            reverse("admin:matching_accompanimentrequest_change", args=[request.pk]), data
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.needs_language
+    assert not Proposal.objects.filter(request=request).exists()
+    # The nearest volunteer goes away for that day: once the language need is dropped, only the other is proposed.
+    request.needs_language = False
+    request.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        volunteer_services.absence_add(
+            volunteer=Volunteer.objects.get(pk=near.pk), starts_on=MONDAY_10.date(), ends_on=MONDAY_10.date()
+        )
+    assert list(Proposal.objects.filter(request=request).values_list("volunteer", flat=True)) == [other.pk]
