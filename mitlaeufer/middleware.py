@@ -30,3 +30,22 @@ class RejectNulBytesMiddleware:
         return any(
             "\x00" in key or any("\x00" in value for value in values) for qd in data for key, values in qd.lists()
         )
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before host validation and the HTTPS redirect.
+
+    Container health probes call http://localhost:8000/healthz from inside the
+    container, where neither the public host name nor HTTPS applies. The answer
+    holds no data beyond "ok"/"down", so it is safe to give on any host.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            from mitlaeufer.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

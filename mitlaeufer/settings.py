@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mitlaeufer.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,8 +226,6 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    # /healthz is probed over plain HTTP from inside the container network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Only our own origin: Bootstrap is served locally, no CDN, no inline scripts.
 CONTENT_SECURITY_POLICY = {

@@ -37,3 +37,13 @@ def test_a_nul_character_anywhere_gets_400(coordinator_client, method, url, data
     response = getattr(coordinator_client, method)(url, data)
     assert response.status_code == 400
     assert response.content.decode() == "Ungültige Eingabe."
+
+
+def test_healthz_answers_container_probes_on_any_host_without_the_https_redirect(client, settings):
+    settings.ALLOWED_HOSTS = ["mitlaeufer.example"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", HTTP_HOST="localhost:8000")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    # Every other page still insists on the right host.
+    assert client.get("/", HTTP_HOST="localhost:8000").status_code == 400
