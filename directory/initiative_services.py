@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from directory import initiative_selectors as selectors
 from directory.choices import InitiativeReach, InitiativeState
 from directory.models import Initiative
+from mitlaeufer.i18n import active_language
 from mitlaeufer.mail import deliver
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def initiative_save(*, initiative: Initiative) -> Initiative:
 
 def initiative_submit(**fields) -> Initiative:
     """An initiative proposes itself; coordinators are told and decide in the admin."""
-    initiative = Initiative(state=InitiativeState.SUBMITTED)
+    initiative = Initiative(state=InitiativeState.SUBMITTED, contact_language=active_language())
     _apply(initiative, fields)
     initiative_save(initiative=initiative)
     logger.info("initiative submitted id=%s", initiative.pk)
@@ -178,7 +179,7 @@ def initiative_mail_edit_link(*, initiative_id: int) -> bool:
     if initiative is None:
         logger.info("edit link not sent, initiative id=%s is not published", initiative_id)
         return False
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(initiative.contact_language):
         _mail(
             subject=_("Ihr Eintrag ist online"),
             template="directory/initiative_mail_published.txt",
@@ -226,7 +227,7 @@ def initiatives_remind_unconfirmed(*, now: datetime.datetime | None = None) -> i
             if claimed != 1:  # confirmed or reminded in the meantime
                 continue
             initiative = Initiative.objects.get(pk=initiative_id)
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(initiative.contact_language):
                 _mail(
                     subject=_("Stimmt Ihr Eintrag noch?"),
                     template="directory/initiative_mail_reminder.txt",

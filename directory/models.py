@@ -99,6 +99,10 @@ class Initiative(models.Model):
         _("E-Mail für Rückfragen"),
         help_text=_("Nicht öffentlich. Dorthin schicken wir den Link zum Ändern des Eintrags."),
     )
+    # The page language of the submission: our mails to the contact speak it.
+    contact_language = models.CharField(
+        _("Sprache für E-Mails"), max_length=10, default="de", choices=settings.LANGUAGES
+    )
     state = models.CharField(
         _("Status"), max_length=12, choices=InitiativeState.choices, default=InitiativeState.SUBMITTED
     )

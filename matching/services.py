@@ -20,7 +20,15 @@ from django.utils import timezone, translation
 
 from directory import services as directory_services
 from directory.models import Initiative, Office
-from matching.models import OPEN_STATUSES, AccompanimentRequest, ContactChannel, Referral, RequestStatus
+from matching.models import (
+    OPEN_STATUSES,
+    AccompanimentRequest,
+    ContactChannel,
+    Match,
+    MatchEvent,
+    Referral,
+    RequestStatus,
+)
 from mitlaeufer.mail import deliver
 
 logger = logging.getLogger(__name__)
@@ -346,6 +354,9 @@ def requests_purge(*, now: datetime.datetime | None = None, dry_run: bool = Fals
         )
         # A referral's note is about the person; the initiative and the outcome stay for statistics.
         Referral.objects.filter(request_id__in=batch).exclude(note="").update(note="", updated_at=now)
+        # Free text around the matches may describe the person too (a decline reason, a coordinator's note).
+        Match.objects.filter(request_id__in=batch).exclude(decline_reason="").update(decline_reason="")
+        MatchEvent.objects.filter(match__request_id__in=batch).exclude(note="").update(note="")
     logger.info("request purge: %s erased", erased)
     return erased
 

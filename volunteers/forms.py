@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from geo.forms import PostalCodeField
+from mitlaeufer.i18n import active_language
 from volunteers import services
 from volunteers.choices import Gender, Language, OfficeKind, availability_choices, to_mask
 from volunteers.fields import BitMaskField
-from volunteers.languages import get_language_code
 from volunteers.models import RADIUS_DEFAULT_KM, RADIUS_MAX_KM, RADIUS_MIN_KM, Absence, Volunteer
 
 phone_validator = RegexValidator(
@@ -143,7 +143,7 @@ class VolunteerSignupForm(VolunteerProfileForm):
         services.volunteer_create(
             user=user,
             policy_version=settings.PRIVACY_POLICY_VERSION,
-            language=get_language_code(),
+            language=active_language(),
             **self.profile_data(),
         )
 

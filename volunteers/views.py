@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mitlaeufer.i18n import active_language
 from volunteers import selectors, services
 from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
-from volunteers.languages import get_language_code
 
 
 def _post_data(request: HttpRequest):
@@ -50,12 +50,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = form_class(_post_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         if volunteer:
-            services.volunteer_update(volunteer=volunteer, language=get_language_code(), **form.profile_data())
+            services.volunteer_update(volunteer=volunteer, language=active_language(), **form.profile_data())
         else:
             services.volunteer_create(
                 user=request.user,
                 policy_version=settings.PRIVACY_POLICY_VERSION,
-                language=get_language_code(),
+                language=active_language(),
                 **form.profile_data(),
             )
         messages.success(request, _("Ihre Angaben sind gespeichert."))

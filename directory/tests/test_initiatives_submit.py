@@ -388,3 +388,22 @@ def test_the_coordinator_can_resend_the_link(admin_client, django_capture_on_com
         )
 
     assert [message.to for message in mail.outbox] == [[initiative.contact_email]]
+
+
+def test_mails_to_an_initiative_speak_the_language_it_signed_up_in(django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    with translation.override("en"):
+        submitted = InitiativeFactory.build(state=InitiativeState.SUBMITTED)
+        fields = {
+            name: getattr(submitted, name)
+            for name in ("name", "description", "services", "languages", "contact_email", "website")
+        }
+        fields["reach"] = InitiativeReach.NATIONWIDE
+        with django_capture_on_commit_callbacks(execute=True):
+            initiative = services.initiative_submit(**fields)
+    assert initiative.contact_language == "en"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.initiative_publish(initiative=initiative)
+    assert [m.subject for m in mail.outbox] == ["[Mitläufer] Your entry is online"]

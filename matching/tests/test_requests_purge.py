@@ -104,3 +104,23 @@ def test_the_status_page_of_an_erased_request_still_shows_the_state(client, past
     content = client.get(f"/anfrage/{soon.token}/").content.decode()
     assert "Ihre persönlichen Angaben haben wir gelöscht" in content
     assert "Rollstuhl" not in content
+
+
+def test_the_purge_also_erases_free_text_around_the_matches_but_keeps_the_outcome(past_and_future, settings):
+    from matching.engine import match_block
+    from matching.models import Match, MatchEvent
+    from matching.tests.matching_helpers import make_volunteer
+
+    soon, _later, _cancelled = past_and_future
+    block_from, block_until = match_block(soon.starts_at, soon.ends_at)
+    match = Match.objects.create(
+        request=soon, volunteer=make_volunteer(number=1), status="done", outcome="took_place",
+        starts_at=soon.starts_at, ends_at=soon.ends_at, blocked_from=block_from, blocked_until=block_until,
+        decline_reason="Frau Bald ist krank",
+    )  # fmt: skip
+    MatchEvent.objects.create(match=match, kind="cancelled", actor_role="coordinator", note="Tochter rief an")
+    settings.REQUEST_RETENTION_DAYS = 14
+    services.requests_purge(now=soon.ends_at + datetime.timedelta(days=15))
+    match.refresh_from_db()
+    assert (match.decline_reason, match.outcome) == ("", "took_place")
+    assert list(MatchEvent.objects.values_list("note", "kind")) == [("", "cancelled")]
