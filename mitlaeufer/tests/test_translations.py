@@ -232,10 +232,11 @@ def test_a_page_reads_in_german_by_default(client, path):
         assert sentence not in content
 
 
-def test_the_browser_s_language_alone_turns_a_page_english(client):
-    content = client.get("/", headers={"accept-language": "en"}).content.decode()
-    assert "You do not have to go alone." in content
-    assert "Sie müssen nicht allein gehen." not in content
+def test_the_browser_s_language_alone_does_not_turn_a_page_english(client):
+    """German is the default; English comes only through the language switcher."""
+    content = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="de">' in content
+    assert "Ich möchte begleitet werden" in content
 
 
 def test_mails_follow_the_active_language():
