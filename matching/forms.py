@@ -9,8 +9,9 @@ import datetime
 import re
 import zoneinfo
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -426,10 +427,14 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
                 _("Wo ist Ihr Termin?"),
                 Div(
                     Field("office_query", wrapper_class="flex-grow-1 mb-0"),
-                    Submit(
-                        "search",
+                    # StrictButton, not Submit: Submit always adds btn-primary, which hid the
+                    # outline button's text (blue on blue).
+                    StrictButton(
                         _("Ämter suchen"),
-                        css_class="btn btn-outline-primary",
+                        type="submit",
+                        name="search",
+                        value="1",
+                        css_class="btn-outline-primary",
                         formnovalidate="formnovalidate",
                         data_office_search="",
                     ),
