@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from directory import initiative_selectors as selectors
 from directory.choices import InitiativeReach, InitiativeState
@@ -173,16 +174,12 @@ def _mail(*, subject: str, template: str, context: dict, to: list[str]) -> None:
     deliver(EmailMessage(f"[Mitläufer] {subject}", body, settings.DEFAULT_FROM_EMAIL, to))
 
 
-def initiative_mail_edit_link(*, initiative_id: int) -> bool:
-    """Mail the contact of a published entry a fresh edit link."""
-    initiative = selectors.initiatives_published().filter(pk=initiative_id).first()
-    if initiative is None:
-        logger.info("edit link not sent, initiative id=%s is not published", initiative_id)
-        return False
+def _mail_with_edit_link(*, initiative: Initiative, subject, template: str) -> None:
+    """A mail to the initiative's contact, in its language, carrying a fresh edit link (subject: a lazy string)."""
     with translation.override(initiative.contact_language):
         _mail(
-            subject=_("Ihr Eintrag ist online"),
-            template="directory/initiative_mail_published.txt",
+            subject=str(subject),
+            template=f"directory/initiative_mail_{template}.txt",
             context={
                 "initiative": initiative,
                 "edit_url": initiative_edit_url(initiative=initiative),
@@ -190,6 +187,15 @@ def initiative_mail_edit_link(*, initiative_id: int) -> bool:
             },
             to=[initiative.contact_email],
         )
+
+
+def initiative_mail_edit_link(*, initiative_id: int) -> bool:
+    """Mail the contact of a published entry a fresh edit link."""
+    initiative = selectors.initiatives_published().filter(pk=initiative_id).first()
+    if initiative is None:
+        logger.info("edit link not sent, initiative id=%s is not published", initiative_id)
+        return False
+    _mail_with_edit_link(initiative=initiative, subject=gettext_lazy("Ihr Eintrag ist online"), template="published")
     logger.info("edit link sent for initiative id=%s", initiative_id)
     return True
 
@@ -227,17 +233,9 @@ def initiatives_remind_unconfirmed(*, now: datetime.datetime | None = None) -> i
             if claimed != 1:  # confirmed or reminded in the meantime
                 continue
             initiative = Initiative.objects.get(pk=initiative_id)
-            with translation.override(initiative.contact_language):
-                _mail(
-                    subject=_("Stimmt Ihr Eintrag noch?"),
-                    template="directory/initiative_mail_reminder.txt",
-                    context={
-                        "initiative": initiative,
-                        "edit_url": initiative_edit_url(initiative=initiative),
-                        "link_days": settings.INITIATIVE_EDIT_LINK_DAYS,
-                    },
-                    to=[initiative.contact_email],
-                )
+            _mail_with_edit_link(
+                initiative=initiative, subject=gettext_lazy("Stimmt Ihr Eintrag noch?"), template="reminder"
+            )
         sent += 1
     logger.info("confirmation reminders sent: %s", sent)
     return sent
