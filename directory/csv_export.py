@@ -1,60 +1,14 @@
-"""CSV exports for the admin, safe to open in a spreadsheet.
+"""The initiatives' CSV export for the admin (cells neutralised by core.csv_export)."""
 
-A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-could be run as a formula by Excel or LibreOffice ("CSV injection"); such a cell
-gets a leading apostrophe, which spreadsheets show as text. The helpers are
-generic so the request export can use them too.
-"""
-
-import csv
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
+from core.bitmask import labels_from_mask
+from core.csv_export import LIST_SEPARATOR, csv_response
 from directory.choices import InitiativeService, Language
-from directory.fields import labels_from_mask
 from directory.models import Initiative
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Excel in German locales expects semicolons.
-DELIMITER = ";"
-# The separator between several values in one cell (services, languages).
-LIST_SEPARATOR = ", "
-
-
-def csv_cell(value) -> str:
-    """One value as a CSV cell: None is empty, and a possible formula is neutralised."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nein"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    # Spreadsheets skip leading blanks and read full-width signs (＝＋－＠) as formulas too.
-    if unicodedata.normalize("NFKC", text).lstrip(" \u00a0").startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def csv_unneutralise(text: str) -> str:
-    """Undo ``csv_cell``'s apostrophe, so an exported file can be imported again."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "".join(FORMULA_PREFIXES):
-        return text[1:]
-    return text
-
-
-def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    """A UTF-8 CSV download (with a byte-order mark, so Excel reads umlauts) with every cell neutralised."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=DELIMITER)
-    writer.writerow([csv_cell(name) for name in header])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return response
-
 
 # Column names match import_initiatives, so an export can be edited and imported again.
 INITIATIVE_COLUMNS = (

@@ -10,9 +10,9 @@ import datetime
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.bitmask import to_mask
 from directory import initiative_services
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState, Language
-from directory.fields import to_mask
 from directory.models import Initiative
 
 S = InitiativeService

@@ -4,14 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.bitmask import BitMaskField, to_mask
+from core.spam import SpamProtectionMixin
 from directory import initiative_selectors
 from directory.choices import InitiativeService, Language
-from directory.fields import BitMaskField, to_mask
 from directory.initiative_services import INITIATIVE_FIELDS
 from directory.models import Initiative
 from geo.selectors import postal_code_get
 from geo.validators import validate_postal_code_format
-from mitlaeufer.spam import SpamProtectionMixin
 
 SEARCH_RADII_KM = (5, 10, 25, 50, 100)
 SEARCH_RADIUS_DEFAULT_KM = 25

@@ -11,12 +11,11 @@ from django.db.models import BooleanField, Case, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.bitmask import BitMaskField, BitMaskListFilter
 from directory import initiative_selectors as selectors
 from directory import initiative_services as services
 from directory.choices import InitiativeService, Language
 from directory.csv_export import initiatives_csv_response
-from directory.fields import BitMaskField
-from directory.filters import _any_bit
 from directory.initiative_services import INITIATIVE_FIELDS
 from directory.models import Initiative, InitiativeStaff
 
@@ -52,20 +51,11 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ServiceFilter(admin.SimpleListFilter):
+class ServiceFilter(BitMaskListFilter):
     title = _("Angebot")
     parameter_name = "angebot"
-
-    def lookups(self, request, model_admin):
-        return InitiativeService.choices
-
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        # Only listed values: anything else (negative, huge) would break the bit shift.
-        if self.value() not in {str(value) for value in InitiativeService.values}:
-            return queryset.none()
-        return _any_bit(queryset, "services", [int(self.value())])
+    field_name = "services"
+    bit_choices = InitiativeService
 
 
 class InitiativeStaffInline(admin.TabularInline):

@@ -15,6 +15,7 @@ from django.db.models import Avg, Case, Count, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
+from core.bitmask import bits_any, from_mask
 from directory.choices import InitiativeReach, InitiativeState
 from directory.models import INITIATIVE_RADIUS_MAX_KM, Initiative, Office
 from geo.distances import EARTH_RADIUS_KM
@@ -110,11 +111,8 @@ def initiatives_near(*, latitude: float, longitude: float, services: int, limit:
         return []
     place = Place(label="", latitude=latitude, longitude=longitude)
     # No reach is larger than the largest radius, so that bounding box drops nothing and lets the index help.
-    return list(
-        initiatives_search(place=place, radius_km=INITIATIVE_RADIUS_MAX_KM)
-        .alias(service_hit=F("services").bitand(services))
-        .exclude(service_hit=0)[:limit]
-    )
+    nearby = initiatives_search(place=place, radius_km=INITIATIVE_RADIUS_MAX_KM)
+    return list(bits_any(nearby, "services", from_mask(services))[:limit])
 
 
 def initiative_for_staff(*, user) -> Initiative | None:

@@ -6,25 +6,18 @@ current; a yearly mail asks "Stimmt Ihr Eintrag noch?"; an entry that is no
 longer wanted is ``archived``, which also revokes every link sent so far.
 """
 
-import datetime
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from directory import initiative_selectors as selectors
+from core.i18n import active_language
+from core.tasks import queue_after_commit
 from directory.choices import InitiativeReach, InitiativeState
+from directory.initiative_mails import edit_link_mail, submitted_notice_mail
 from directory.models import Initiative
-from mitlaeufer.i18n import active_language
-from mitlaeufer.mail import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +93,7 @@ def initiative_submit(**fields) -> Initiative:
     _apply(initiative, fields)
     initiative_save(initiative=initiative)
     logger.info("initiative submitted id=%s", initiative.pk)
-    _queue("initiative_notify_submitted", initiative_id=initiative.pk)
+    queue_after_commit(submitted_notice_mail, initiative_id=initiative.pk)
     return initiative
 
 
@@ -116,7 +109,7 @@ def initiative_publish(*, initiative: Initiative) -> bool:
     initiative.full_clean()
     initiative.save(update_fields=["state", "published_at", "last_confirmed_at", "updated_at"])
     logger.info("initiative published id=%s", initiative.pk)
-    _queue("initiative_mail_edit_link", initiative_id=initiative.pk)
+    queue_after_commit(edit_link_mail, initiative_id=initiative.pk)
     return True
 
 
@@ -154,103 +147,20 @@ def initiative_resend_edit_link(*, initiative: Initiative) -> bool:
     """Send the contact of a published entry a fresh edit link (for instance when theirs expired)."""
     if initiative.state != InitiativeState.PUBLISHED:
         return False
-    _queue("initiative_mail_edit_link", initiative_id=initiative.pk)
+    queue_after_commit(edit_link_mail, initiative_id=initiative.pk)
     return True
 
 
 # --- Mails -------------------------------------------------------------------------------
 
 
-def initiative_edit_url(*, initiative: Initiative) -> str:
-    token = selectors.edit_token_make(initiative=initiative)
-    path = reverse("directory:initiative_edit", kwargs={"slug": initiative.slug, "token": token})
-    return f"{settings.SITE_URL}{path}"
 
 
-def _mail(*, subject: str, template: str, context: dict, to: list[str]) -> None:
-    body = render_to_string(
-        template, {"site_url": settings.SITE_URL, "team_email": settings.IMPRINT["email"], **context}
-    )
-    deliver(EmailMessage(f"[Mitläufer] {subject}", body, settings.DEFAULT_FROM_EMAIL, to))
 
 
-def _mail_with_edit_link(*, initiative: Initiative, subject, template: str) -> None:
-    """A mail to the initiative's contact, in its language, carrying a fresh edit link (subject: a lazy string)."""
-    with translation.override(initiative.contact_language):
-        _mail(
-            subject=str(subject),
-            template=f"directory/initiative_mail_{template}.txt",
-            context={
-                "initiative": initiative,
-                "edit_url": initiative_edit_url(initiative=initiative),
-                "link_days": settings.INITIATIVE_EDIT_LINK_DAYS,
-            },
-            to=[initiative.contact_email],
-        )
 
 
-def initiative_mail_edit_link(*, initiative_id: int) -> bool:
-    """Mail the contact of a published entry a fresh edit link."""
-    initiative = selectors.initiatives_published().filter(pk=initiative_id).first()
-    if initiative is None:
-        logger.info("edit link not sent, initiative id=%s is not published", initiative_id)
-        return False
-    _mail_with_edit_link(initiative=initiative, subject=gettext_lazy("Ihr Eintrag ist online"), template="published")
-    logger.info("edit link sent for initiative id=%s", initiative_id)
-    return True
 
 
-def initiative_notify_submitted(*, initiative_id: int) -> bool:
-    """Tell the coordinators about a new proposal."""
-    initiative = Initiative.objects.filter(pk=initiative_id, state=InitiativeState.SUBMITTED).first()
-    if initiative is None or not settings.COORDINATOR_EMAILS:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        _mail(
-            subject=_("Neuer Eintrag für das Verzeichnis"),
-            template="directory/initiative_mail_submitted.txt",
-            context={
-                "initiative": initiative,
-                "admin_url": settings.SITE_URL + reverse("admin:directory_initiative_change", args=[initiative.pk]),
-            },
-            to=list(settings.COORDINATOR_EMAILS),
-        )
-    return True
 
 
-def initiatives_remind_unconfirmed(*, now: datetime.datetime | None = None) -> int:
-    """Ask "Stimmt Ihr Eintrag noch?" of every entry due; returns how many were asked.
-
-    Idempotent: each entry is claimed with a conditional UPDATE inside its own
-    transaction before its mail goes out, so a second run (or a parallel one)
-    skips it; if the mail fails, the claim is rolled back and the next run tries again.
-    """
-    now = now or timezone.now()
-    sent = 0
-    for initiative_id in selectors.initiatives_due_for_reminder(now=now).values_list("id", flat=True):
-        with transaction.atomic():
-            claimed = selectors.initiatives_due_for_reminder(now=now).filter(pk=initiative_id).update(reminded_at=now)
-            if claimed != 1:  # confirmed or reminded in the meantime
-                continue
-            initiative = Initiative.objects.get(pk=initiative_id)
-            _mail_with_edit_link(
-                initiative=initiative, subject=gettext_lazy("Stimmt Ihr Eintrag noch?"), template="reminder"
-            )
-        sent += 1
-    logger.info("confirmation reminders sent: %s", sent)
-    return sent
-
-
-def _queue(task_name: str, **ids: int) -> None:
-    """Queue a mail task once the transaction commits; a broker outage must not lose the write."""
-    from directory import tasks
-
-    task = getattr(tasks, task_name)
-
-    def send() -> None:
-        try:
-            task.delay(**ids)
-        except tasks.TRANSIENT_ERRORS:
-            logger.warning("broker unavailable; %s not queued for %s", task_name, ids)
-
-    transaction.on_commit(send)

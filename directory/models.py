@@ -4,8 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.bitmask import labels_from_mask
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState, Language, OfficeKind
-from directory.fields import labels_from_mask
 
 
 class Office(models.Model):

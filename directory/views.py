@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.spam import rate_limit_hit
 from directory import initiative_selectors as selectors
 from directory import initiative_services as services
 from directory.filters import InitiativeFilter
 from directory.forms import InitiativeForm, InitiativeSearchForm, InitiativeSubmitForm
-from mitlaeufer.spam import rate_limit_hit
 
 PAGE_SIZE = 20
 

@@ -3,14 +3,22 @@
 Connected in MatchingConfig.ready(); the other apps never import matching.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from core.tasks import queue_after_commit
 from directory.models import Office
+from matching.engine.index import office_index_is_current, office_index_rebuild
+from matching.engine.proposals import requests_near_volunteer_refresh
+from matching.matches.services import matches_release_for_volunteer
 from volunteers.signals import volunteer_changed, volunteer_erasing
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(post_save, sender=Office, dispatch_uid="matching-office-index")
@@ -18,10 +26,8 @@ def office_saved(sender, instance: Office, raw: bool = False, using: str = DEFAU
     """Build the distance index when an office is new or has moved."""
     if raw or using != DEFAULT_DB_ALIAS:  # loaddata, or a scratch database (benchmark, tests) that builds its own
         return
-    from matching import engine, tasks
-
-    if not engine.office_index_is_current(office=instance):
-        tasks.queue_on_commit(tasks.office_index_rebuild, office_id=instance.pk)
+    if not office_index_is_current(office=instance):
+        queue_after_commit(office_index_rebuild, office_id=instance.pk)
 
 
 @receiver(volunteer_changed, dispatch_uid="matching-volunteer-changed")
@@ -31,28 +37,15 @@ def volunteer_was_changed(sender, volunteer_id: int, **kwargs) -> None:
     The first change in a window queues one run at the end of the window, so a
     volunteer ticking boxes one save at a time causes one run with the final state.
     """
-    from matching import tasks
-
     window = settings.MATCHING_VOLUNTEER_DEBOUNCE_SECONDS
     if not cache.add(f"matching:volunteer-debounce:{volunteer_id}", 1, timeout=window):
         return
     # Below the broker's visibility timeout, so Redis never re-delivers a waiting task.
     countdown = min(window, settings.CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS // 2)
-
-    def send() -> None:
-        try:
-            tasks.requests_near_volunteer_refresh.apply_async(
-                kwargs={"volunteer_id": volunteer_id}, countdown=countdown
-            )
-        except tasks.OperationalError:
-            tasks.logger.warning("broker unavailable; volunteer id=%s change not looked at", volunteer_id)
-
-    transaction.on_commit(send)
+    queue_after_commit(requests_near_volunteer_refresh, countdown=countdown, volunteer_id=volunteer_id)
 
 
 @receiver(volunteer_erasing, dispatch_uid="matching-volunteer-erasing")
 def volunteer_is_erasing(sender, volunteer_id: int, **kwargs) -> None:
     """Inside the erase transaction: withdraw the volunteer's active matches before the row goes."""
-    from matching import match_services
-
-    match_services.matches_release_for_volunteer(volunteer_id=volunteer_id)
+    matches_release_for_volunteer(volunteer_id=volunteer_id)

@@ -1,4 +1,4 @@
-"""The Celery application. Tasks live in each app's ``tasks.py``."""
+"""The Celery application. Tasks live beside the services they wrap; ``CELERY_IMPORTS`` lists their modules."""
 
 import os
 
@@ -8,4 +8,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitlaeufer.settings")
 
 app = Celery("mitlaeufer")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()

@@ -52,7 +52,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "bootstrap",
     "csp",
-    # Our apps. Dependencies point one way: matching → volunteers, directory → geo.
+    # Our apps. Dependencies point one way: matching → volunteers → directory → geo → core.
+    "core",
     "geo",
     "volunteers",
     "directory",
@@ -277,27 +278,41 @@ INITIATIVE_EDIT_LINK_DAYS = env.int("INITIATIVE_EDIT_LINK_DAYS", default=90)
 INITIATIVE_SUBMIT_RATE_PER_HOUR = env.int("INITIATIVE_SUBMIT_RATE_PER_HOUR", default=10)
 # Public forms without an account: a faster submission than this is treated as a bot.
 SPAM_MIN_FILL_SECONDS = env.int("SPAM_MIN_FILL_SECONDS", default=3)
+# Tasks live beside the services they wrap (no tasks.py per app); the worker imports these modules.
+CELERY_IMPORTS = [
+    "core.tasks",
+    "directory.initiative_mails",
+    "volunteers.services",
+    "matching.engine.index",
+    "matching.engine.proposals",
+    "matching.requests.notices",
+    "matching.requests.purge",
+    "matching.matches.mails",
+]
+DEFERRED_TASKS_RELAY_SECONDS = env.int("DEFERRED_TASKS_RELAY_SECONDS", default=30)
 # Periodic tasks. django_celery_beat's DatabaseScheduler copies these entries into its tables
 # when beat starts; coordinators can then adjust them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "initiatives-remind-unconfirmed": {
-        "task": "directory.tasks.initiatives_remind_unconfirmed",
+        "task": "directory.initiative_mails.remind_unconfirmed",
         "schedule": crontab(hour=9, minute=30),
     },
     # Erase the personal data of requests past their retention time (REQUEST_RETENTION_DAYS).
-    "requests-purge": {"task": "matching.tasks.purge_requests", "schedule": crontab(hour=3, minute=15)},
-    # Requests whose proposal run never happened (say, the broker was down at submit time).
+    "requests-purge": {"task": "matching.requests.purge.purge_requests", "schedule": crontab(hour=3, minute=15)},
     # Sign-ups never confirmed by e-mail are erased after VOLUNTEER_UNVERIFIED_DAYS.
     "volunteers-purge-unverified": {
-        "task": "volunteers.tasks.purge_unverified",
+        "task": "volunteers.services.purge_unverified",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Tasks that could not be queued while the broker was down (core.tasks): queued again soon after it is back.
+    "deferred-tasks-relay": {"task": "core.tasks.deferred_tasks_relay", "schedule": DEFERRED_TASKS_RELAY_SECONDS},
+    # Requests whose proposal run never happened (a second net under the relay).
     "matching-sweep-unproposed": {
-        "task": "matching.tasks.sweep_unproposed_requests",
+        "task": "matching.engine.proposals.sweep_unproposed_requests",
         "schedule": crontab(minute="*/5"),
     },
-    "matching-reminders": {"task": "matching.tasks.send_reminders", "schedule": crontab(minute=5)},
-    "matching-feedback": {"task": "matching.tasks.send_feedback_requests", "schedule": crontab(minute=35)},
+    "matching-reminders": {"task": "matching.matches.mails.send_reminders", "schedule": crontab(minute=5)},
+    "matching-feedback": {"task": "matching.matches.mails.send_feedback_requests", "schedule": crontab(minute=35)},
 }
 # The operator's details for /impressum/.
 IMPRINT = {

@@ -20,10 +20,10 @@ urlpatterns = [
     path("mitmachen/", account_views.signup, name="signup"),
     path("konto/", include("allauth.urls")),
     path("profil/", include("volunteers.urls")),
-    path("anfrage/", include("matching.urls")),
-    path("einsatz/", include("matching.match_urls")),
+    path("anfrage/", include("matching.requests.urls")),
+    path("einsatz/", include("matching.matches.urls")),
     # The area of partner initiatives' staff (login required); the public directory is /initiativen/.
-    path("initiative/", include("matching.initiative_urls")),
+    path("initiative/", include("matching.partners.urls")),
     path("initiativen/", include("directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,29 +1,19 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.bitmask import BitMaskField, BitMaskListFilter
+from directory.choices import Language, OfficeKind
 from volunteers import services
-from volunteers.choices import Language, OfficeKind, availability_choices
-from volunteers.fields import BitMaskField
+from volunteers.choices import availability_choices
 from volunteers.models import Absence, Consent, Volunteer
 
 
-class LanguageFilter(admin.SimpleListFilter):
+class LanguageFilter(BitMaskListFilter):
     title = _("Sprache")
     parameter_name = "sprache"
-
-    def lookups(self, request, model_admin):
-        return Language.choices
-
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        # Only listed languages: anything else (negative, huge) would break the bit shift.
-        if self.value() not in {str(value) for value in Language.values}:
-            return queryset.none()
-        bit = 1 << int(self.value())
-        return queryset.alias(language_hit=F("languages").bitand(bit)).exclude(language_hit=0)
+    field_name = "languages"
+    bit_choices = Language
 
 
 class RadiusFilter(admin.SimpleListFilter):

@@ -9,9 +9,6 @@ inside one covering index instead of joining three extra tables
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from directory.choices import Language, OfficeKind  # noqa: F401  (re-exported: the same lists for both sides)
-from directory.fields import from_mask, labels_from_mask, to_mask  # noqa: F401  (re-exported)
-
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Montag")

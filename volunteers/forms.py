@@ -6,11 +6,12 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bitmask import BitMaskField, to_mask
+from core.i18n import active_language
+from directory.choices import Language, OfficeKind
 from geo.forms import PostalCodeField
-from mitlaeufer.i18n import active_language
 from volunteers import services
-from volunteers.choices import Gender, Language, OfficeKind, availability_choices, to_mask
-from volunteers.fields import BitMaskField
+from volunteers.choices import Gender, availability_choices
 from volunteers.models import RADIUS_DEFAULT_KM, RADIUS_MAX_KM, RADIUS_MIN_KM, Absence, Volunteer
 
 phone_validator = RegexValidator(

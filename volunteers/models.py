@@ -4,15 +4,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.choices import (
-    DayPart,
-    Gender,
-    Language,
-    OfficeKind,
-    Weekday,
-    availability_position,
-    labels_from_mask,
-)
+from core.bitmask import labels_from_mask
+from directory.choices import Language, OfficeKind
+from volunteers.choices import DayPart, Gender, Weekday, availability_position
 
 RADIUS_MIN_KM = 1
 RADIUS_MAX_KM = 100

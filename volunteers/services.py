@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -209,3 +210,9 @@ def volunteers_purge_unverified(*, now: datetime.datetime | None = None) -> int:
         erased += 1
     logger.info("unverified sign-ups erased: %s", erased)
     return erased
+
+
+@shared_task
+def purge_unverified() -> int:
+    """Celery beat, daily: erase sign-ups that were never confirmed by e-mail."""
+    return volunteers_purge_unverified()

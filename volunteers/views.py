@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitlaeufer.i18n import active_language
+from core.i18n import active_language
 from volunteers import selectors, services
 from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
 

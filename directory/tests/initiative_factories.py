@@ -3,8 +3,8 @@
 import factory
 from django.utils import timezone
 
+from core.bitmask import to_mask
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState, Language
-from directory.fields import to_mask
 from directory.models import Initiative
 
 

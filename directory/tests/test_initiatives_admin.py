@@ -11,12 +11,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.bitmask import to_mask
+from core.csv_export import csv_cell
+from directory import initiative_mails
 from directory import initiative_selectors as selectors
-from directory import initiative_services as services
-from directory import tasks
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState, Language
-from directory.csv_export import csv_cell
-from directory.fields import to_mask
 from directory.models import Initiative
 from directory.tests.initiative_factories import InitiativeFactory, online_initiative
 
@@ -105,7 +104,7 @@ def test_the_yearly_reminder_asks_entries_confirmed_a_year_ago(client):
     InitiativeFactory(name="Archiviert", state=InitiativeState.ARCHIVED, last_confirmed_at=ago(days=800))
     InitiativeFactory(name="Eingereicht", state=InitiativeState.SUBMITTED, last_confirmed_at=None)
 
-    tasks.initiatives_remind_unconfirmed.delay()
+    initiative_mails.remind_unconfirmed.delay()
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([due.contact_email, again.contact_email])
     message = next(message for message in mail.outbox if message.to == [due.contact_email])
@@ -119,16 +118,16 @@ def test_the_yearly_reminder_asks_entries_confirmed_a_year_ago(client):
 def test_the_yearly_reminder_is_idempotent():
     InitiativeFactory(last_confirmed_at=ago(days=400))
 
-    first = services.initiatives_remind_unconfirmed()
-    second = services.initiatives_remind_unconfirmed()
-    tasks.initiatives_remind_unconfirmed.delay()
+    first = initiative_mails.initiatives_remind_unconfirmed()
+    second = initiative_mails.initiatives_remind_unconfirmed()
+    initiative_mails.remind_unconfirmed.delay()
 
     assert (first, second, len(mail.outbox)) == (1, 0, 1)
 
 
 def test_a_confirmed_entry_is_not_asked_again_for_a_year(client):
     initiative = InitiativeFactory(last_confirmed_at=ago(days=400))
-    services.initiatives_remind_unconfirmed()
+    initiative_mails.initiatives_remind_unconfirmed()
     client.post(
         reverse(
             "directory:initiative_edit",
@@ -140,14 +139,14 @@ def test_a_confirmed_entry_is_not_asked_again_for_a_year(client):
     later = timezone.now() + datetime.timedelta(days=300)
     year_later = timezone.now() + datetime.timedelta(days=370)
 
-    assert services.initiatives_remind_unconfirmed(now=later) == 0
-    assert services.initiatives_remind_unconfirmed(now=year_later) == 1
+    assert initiative_mails.initiatives_remind_unconfirmed(now=later) == 0
+    assert initiative_mails.initiatives_remind_unconfirmed(now=year_later) == 1
 
 
 def test_the_reminder_is_in_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["initiatives-remind-unconfirmed"]
 
-    assert entry["task"] == tasks.initiatives_remind_unconfirmed.name
+    assert entry["task"] == initiative_mails.remind_unconfirmed.name
 
 
 # --- CSV export ---------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from core.bitmask import to_mask
 from directory.choices import InitiativeService
-from directory.fields import to_mask
 from directory.tests.initiative_factories import InitiativeFactory, online_initiative
 from mitlaeufer.tests.browser import PHONE
 

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.bitmask import to_mask
 from directory import initiative_selectors as selectors
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState, Language
-from directory.fields import to_mask
 from directory.models import Initiative, Office
 from directory.tests.initiative_factories import InitiativeFactory, online_initiative
 from geo.distances import haversine_km

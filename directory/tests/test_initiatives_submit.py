@@ -11,13 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.bitmask import to_mask
+from core.spam import form_started_token
 from directory import initiative_selectors as selectors
 from directory import initiative_services as services
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState, Language
-from directory.fields import to_mask
 from directory.models import Initiative
 from directory.tests.initiative_factories import InitiativeFactory
-from mitlaeufer.spam import form_started_token
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_a_missing_or_forged_start_time_is_refused(client, token):
     assert not Initiative.objects.exists()
     # The form comes back with a fresh, valid start time.
     fresh = response.context["form"].data["form_started"]
-    assert isinstance(signing.loads(fresh, salt="mitlaeufer.spam.form-started"), int)
+    assert isinstance(signing.loads(fresh, salt="core.spam.form-started"), int)
 
 
 def test_a_start_time_from_yesterday_is_refused(client):

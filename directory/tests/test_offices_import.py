@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.csv_import import iter_csv_rows
 from directory.choices import OfficeKind
-from directory.csv_import import iter_csv_rows
 from directory.models import Office
 
 pytestmark = pytest.mark.django_db

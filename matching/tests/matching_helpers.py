@@ -11,7 +11,8 @@ from directory.choices import OfficeKind
 from directory.models import Office
 from geo.distances import geodesic_km
 from geo.models import PostalCode
-from matching import engine
+from matching.engine.index import office_index_build
+from matching.engine.search import appointment_slot, match_block
 from matching.models import ACTIVE_MATCH_STATUSES, AccompanimentRequest, Match, MatchStatus
 from volunteers.choices import availability_position
 from volunteers.models import Absence, Volunteer
@@ -27,7 +28,7 @@ def next_weekday_at(hour: int, *, days_ahead: int = 3, weekday: int | None = Non
 def make_office(*, code: str = "47051", kind: int = OfficeKind.JOBCENTER, name: str = "Jobcenter", using="default"):
     office = Office(name=name, kind=kind, postal_code_id=code, city="Duisburg", verified=True)
     office.save(using=using)
-    engine.office_index_build(office_id=office.pk, using=using)
+    office_index_build(office_id=office.pk, using=using)
     return office
 
 
@@ -88,7 +89,7 @@ def make_request(*, office: Office, starts_at, using: str = "default", **fields)
 def book(*, volunteer: Volunteer, office: Office, starts_at, status=MatchStatus.ACCEPTED, using="default") -> Match:
     """An existing match of a volunteer (a booking), with its own request."""
     request = make_request(office=office, starts_at=starts_at, using=using, status="confirmed")
-    block_from, block_until = engine.match_block(request.starts_at, request.ends_at)
+    block_from, block_until = match_block(request.starts_at, request.ends_at)
     match = Match(
         request=request,
         volunteer=volunteer,
@@ -162,7 +163,7 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
     if rng.random() < 0.5:
         # Somebody already declined this very request.
         declined = rng.choice(list(Volunteer.objects.using(using).order_by("pk")))
-        block_from, block_until = engine.match_block(request.starts_at, request.ends_at)
+        block_from, block_until = match_block(request.starts_at, request.ends_at)
         Match(
             request=request, volunteer=declined, status=MatchStatus.DECLINED, starts_at=request.starts_at,
             ends_at=request.ends_at, blocked_from=block_from, blocked_until=block_until,
@@ -174,12 +175,12 @@ def oracle(*, request: AccompanimentRequest, using: str = "default", limit: int 
     """The brute-force answer: every volunteer, geopy distances, every rule written out in Python."""
     office = Office.objects.using(using).get(pk=request.office_id)
     now = timezone.now()
-    slot = engine.appointment_slot(request.starts_at)
+    slot = appointment_slot(request.starts_at)
     if slot is None:
         return []
     slot_bit = 1 << availability_position(*slot)
     day = timezone.localtime(request.starts_at).date()
-    block_from, block_until = engine.match_block(request.starts_at, request.ends_at)
+    block_from, block_until = match_block(request.starts_at, request.ends_at)
     verified = set(
         EmailAddress.objects.using(using).filter(verified=True, primary=True).values_list("user_id", flat=True)
     )

@@ -5,12 +5,12 @@ import time
 
 from django.utils import timezone
 
+from core.spam import form_started_token
 from directory.choices import OfficeKind
 from directory.models import Office
 from geo.models import PostalCode
-from matching import services
 from matching.models import AccompanimentRequest
-from mitlaeufer.spam import form_started_token
+from matching.requests.services import request_create
 
 DUISBURG = ("47051", 51.4325, 6.7652)
 
@@ -66,5 +66,5 @@ def make_request(*, the_office: Office | None = None, starts_at=None, **fields) 
         "languages": 1,
     }
     values.update(fields)
-    request, _ = services.request_create(office=the_office or office(), **values)
+    request, _ = request_create(office=the_office or office(), **values)
     return request

@@ -9,7 +9,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from directory.choices import OfficeKind
-from matching import engine
+from matching.engine.index import office_index_is_current
+from matching.engine.proposals import proposals_refresh
+from matching.engine.search import candidates_search
 from matching.models import MatchStatus, OfficeDistance, Proposal, RequestStatus
 from matching.tests.matching_helpers import (
     book,
@@ -29,7 +31,7 @@ MONDAY_10 = next_weekday_at(10, weekday=Weekday.MONDAY)
 
 
 def search(office, starts_at=MONDAY_10, using="default", **kwargs):
-    return engine.candidates_search(
+    return candidates_search(
         office_id=office.pk,
         office_kind=office.kind,
         starts_at=starts_at,
@@ -60,7 +62,7 @@ def test_the_index_is_rebuilt_when_an_office_moves(django_capture_on_commit_call
         office.save()
     nearest = OfficeDistance.objects.filter(office=office).order_by("km").first()
     assert nearest.postal_code_id == "10117"
-    assert engine.office_index_is_current(office=office)
+    assert office_index_is_current(office=office)
 
 
 def test_it_ranks_by_distance_and_stops_at_n(settings):
@@ -183,7 +185,7 @@ def test_proposals_refresh_stores_rank_distance_and_reasons():
     near = make_volunteer(number=1)
     far = make_volunteer(number=2, code="47166", radius_km=20)
     request = make_request(office=office, starts_at=MONDAY_10, status=RequestStatus.RECEIVED)
-    proposals = engine.proposals_refresh(request_id=request.pk)
+    proposals = proposals_refresh(request_id=request.pk)
     assert [(p.volunteer_id, p.rank) for p in proposals] == [(near.pk, 1), (far.pk, 2)]
     stored = Proposal.objects.filter(request=request).order_by("rank")
     assert stored[0].distance_km == 0.0
@@ -192,7 +194,7 @@ def test_proposals_refresh_stores_rank_distance_and_reasons():
     assert request.status == RequestStatus.SEARCHING
     assert request.proposals_run_at is not None
     # Idempotent: a second run gives the same rows, not twice as many.
-    engine.proposals_refresh(request_id=request.pk)
+    proposals_refresh(request_id=request.pk)
     assert Proposal.objects.filter(request=request).count() == 2
 
 
@@ -201,7 +203,7 @@ def test_proposals_refresh_leaves_confirmed_and_cancelled_requests_alone():
     make_volunteer(number=1)
     for status in (RequestStatus.CONFIRMED, RequestStatus.CANCELLED):
         request = make_request(office=office, starts_at=MONDAY_10, status=status)
-        assert engine.proposals_refresh(request_id=request.pk) == []
+        assert proposals_refresh(request_id=request.pk) == []
         assert not Proposal.objects.filter(request=request).exists()
 
 
@@ -221,7 +223,7 @@ def test_results_equal_a_brute_force_oracle_on_postgresql_and_sqlite(seed, volun
         with transaction.atomic(using=using):
             _office, request = build_world(seed=seed, volunteers=volunteers, using=using)
             expected = oracle(request=request, using=using)
-            found = engine.candidates_search(
+            found = candidates_search(
                 office_id=request.office_id,
                 office_kind=request.office.kind,
                 starts_at=request.starts_at,
@@ -241,7 +243,7 @@ def test_sqlite_and_postgresql_give_the_same_ranking_for_the_same_data():
     for using in ("default", "sqlite"):
         with transaction.atomic(using=using):
             _office, request = build_world(seed=7, volunteers=150, using=using)
-            found = engine.candidates_search(
+            found = candidates_search(
                 office_id=request.office_id,
                 office_kind=request.office.kind,
                 starts_at=request.starts_at,
@@ -276,7 +278,7 @@ def test_rebuild_distances_builds_missing_and_stale_indexes():
     OfficeIndexState.objects.filter(office=office).delete()
     call_command("rebuild_distances", "--stale")
     assert OfficeDistance.objects.filter(office=office, postal_code_id="80337", km=0.0).exists()
-    assert engine.office_index_is_current(office=office)
+    assert office_index_is_current(office=office)
 
 
 VENDOR_OBJECTS = {

@@ -5,10 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.bitmask import to_mask
 from directory.choices import InitiativeService, InitiativeState
-from directory.fields import to_mask
 from directory.models import InitiativeStaff
 from directory.tests.initiative_factories import InitiativeFactory
+from matching.matches.mails import match_send_confirmation
+from matching.matches.services import match_accept, match_ask
 from matching.models import AccompanimentRequest, Proposal, RequestStatus
 from matching.tests.matching_helpers import make_office, make_volunteer, next_weekday_at
 from matching.tests.request_helpers import form_data, in_days, make_request
@@ -331,18 +333,15 @@ def test_a_coordinator_links_an_account_to_an_initiative_in_the_admin(client, in
 
 def test_a_companion_learns_that_the_contact_is_the_initiatives(client, initiatives, users, nearby_volunteer):
     from django.core import mail
-
-    from matching import match_services
-
     office, volunteer = nearby_volunteer
     client.force_login(users["staff_a"])
     client.post("/initiative/neu/", form_data(office, email="", phone="", use_initiative_contact="on"))
     request = AccompanimentRequest.objects.get()
-    match = match_services.match_ask(request=request, volunteer=volunteer, actor=users["coordinator"])
-    match_services.match_accept(match=match)
+    match = match_ask(request=request, volunteer=volunteer, actor=users["coordinator"])
+    match_accept(match=match)
     mail.outbox.clear()
 
-    assert match_services.match_send_confirmation(match_id=match.pk)
+    assert match_send_confirmation(match_id=match.pk)
 
     (to_volunteer,) = [message for message in mail.outbox if message.to == [volunteer.user.email]]
     assert "E-Mail: info@a.example" in to_volunteer.body

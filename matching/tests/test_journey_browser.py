@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
-from matching import engine
+from matching.engine.index import office_index_build
+from matching.engine.search import appointment_slot
 from matching.models import AccompanimentRequest, Match, MatchStatus, Proposal, RequestStatus
 from matching.tests.matching_helpers import make_volunteer, next_weekday_at
 from matching.tests.request_helpers import office
@@ -38,11 +39,11 @@ def test_request_ask_accept_and_the_companion_on_the_status_page(browser, live_s
     # journey follows them exactly as a person would.
     settings.SITE_URL = live_server.url
     starts_at = next_weekday_at(10, days_ahead=4)
-    slot_bit = 1 << availability_position(*engine.appointment_slot(starts_at))
+    slot_bit = 1 << availability_position(*appointment_slot(starts_at))
 
     # --- 0. The world: an office, two verified volunteers nearby free at that time, a coordinator.
     jobcenter = office()
-    engine.office_index_build(office_id=jobcenter.pk)
+    office_index_build(office_id=jobcenter.pk)
     near = make_volunteer(number=1, code="47051", radius_km=15, availability=slot_bit)
     farther = make_volunteer(number=2, code="47057", radius_km=20, availability=slot_bit | 1)
     near.display_name = "Mara"

@@ -8,7 +8,15 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from matching import engine, match_services, tasks
+from matching.engine.proposals import proposals_refresh
+from matching.matches.mails import (
+    match_invitation,
+    match_send_feedback_request,
+    match_send_invitation,
+    match_send_reminder,
+)
+from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
+from matching.matches.services import MatchError, match_accept, match_ask, match_record_outcome
 from matching.models import Match, MatchEvent, MatchStatus, Outcome, Proposal, RequestStatus
 from matching.tests.matching_helpers import make_office, make_request, make_volunteer, next_weekday_at
 
@@ -36,7 +44,7 @@ def world():
     near = make_volunteer(number=1)
     other = make_volunteer(number=2, code="47057", radius_km=20)
     request = make_request(office=office, starts_at=MONDAY_10, phone="0203 4711", preferred_contact="phone")
-    engine.proposals_refresh(request_id=request.pk)
+    proposals_refresh(request_id=request.pk)
     return office, request, near, other
 
 
@@ -89,7 +97,7 @@ def test_asking_by_get_changes_nothing(coordinator_client, world):
 
 def test_opening_the_link_by_get_changes_nothing_and_shows_no_contact_data(client, coordinator, world):
     _office, request, near, _other = world
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
     page = client.get(reverse("einsatz:match", args=[match.token]))
     assert page.status_code == 200
     html = page.content.decode()
@@ -106,8 +114,8 @@ def test_accepting_confirms_the_request_and_tells_both_sides(
     _office, request, near, other = world
     request.email = "ayse@beispiel.de"
     request.save()
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
-    second = match_services.match_ask(request=request, volunteer=other, actor=coordinator)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
+    second = match_ask(request=request, volunteer=other, actor=coordinator)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("einsatz:match", args=[match.token]), {"action": "accept"})
@@ -133,7 +141,7 @@ def test_declining_notifies_coordinators_and_offers_the_next_candidates(
     client, coordinator, world, django_capture_on_commit_callbacks
 ):
     _office, request, near, other = world
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("einsatz:match", args=[match.token]), {"action": "decline", "reason": "krank"})
@@ -147,7 +155,7 @@ def test_declining_notifies_coordinators_and_offers_the_next_candidates(
 
 def test_a_wrong_or_expired_link_gives_404(client, coordinator, world):
     _office, request, near, _other = world
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
     wrong = match.token[:-1] + ("A" if match.token[-1] != "A" else "B")
     assert client.get(reverse("einsatz:match", args=[wrong])).status_code == 404
     assert client.post(reverse("einsatz:match", args=[wrong]), {"action": "accept"}).status_code == 404
@@ -159,8 +167,8 @@ def test_a_wrong_or_expired_link_gives_404(client, coordinator, world):
 
 def test_a_coordinator_can_cancel_and_reassign_and_every_change_is_recorded(coordinator_client, coordinator, world):
     _office, request, near, other = world
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
-    match_services.match_accept(match=match)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
+    match_accept(match=match)
     coordinator_client.post(reverse("admin:matching_match_reassign", args=[request.pk, match.pk, other.pk]))
     match.refresh_from_db()
     new = Match.objects.exclude(pk=match.pk).get()
@@ -178,8 +186,8 @@ def test_a_coordinator_can_cancel_and_reassign_and_every_change_is_recorded(coor
 
 def test_the_person_cancelling_releases_the_companion(client, coordinator, world, django_capture_on_commit_callbacks):
     _office, request, near, _other = world
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
-    match_services.match_accept(match=match)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
+    match_accept(match=match)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("matching:cancel", args=[request.token]))
@@ -190,10 +198,10 @@ def test_the_person_cancelling_releases_the_companion(client, coordinator, world
 
 def test_mail_tasks_delivered_twice_send_once(coordinator, world):
     _office, request, near, _other = world
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
     mail.outbox.clear()
-    tasks.match_invitation.apply(kwargs={"match_id": match.pk})
-    tasks.match_invitation.apply(kwargs={"match_id": match.pk})
+    match_invitation.apply(kwargs={"match_id": match.pk})
+    match_invitation.apply(kwargs={"match_id": match.pk})
     assert len(mail.outbox) == 1
 
 
@@ -201,23 +209,21 @@ def test_reminders_go_out_once_the_day_before_and_feedback_after(client, coordin
     _office, request, near, _other = world
     request.email = "ayse@beispiel.de"
     request.save()
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
-    match_services.match_accept(match=match)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
+    match_accept(match=match)
     mail.outbox.clear()
     day_before = match.starts_at - datetime.timedelta(hours=20)
-    from matching import selectors
-
-    assert selectors.matches_due_for_reminder(now=match.starts_at - datetime.timedelta(days=3)) == []
-    assert selectors.matches_due_for_reminder(now=day_before) == [match.pk]
-    match_services.match_send_reminder(match_id=match.pk)
-    match_services.match_send_reminder(match_id=match.pk)
+    assert matches_due_for_reminder(now=match.starts_at - datetime.timedelta(days=3)) == []
+    assert matches_due_for_reminder(now=day_before) == [match.pk]
+    match_send_reminder(match_id=match.pk)
+    match_send_reminder(match_id=match.pk)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([near.user.email, "ayse@beispiel.de"])
-    assert selectors.matches_due_for_reminder(now=day_before) == []
+    assert matches_due_for_reminder(now=day_before) == []
 
     after = match.ends_at + datetime.timedelta(hours=1)
-    assert selectors.matches_due_for_feedback(now=after) == [match.pk]
+    assert matches_due_for_feedback(now=after) == [match.pk]
     mail.outbox.clear()
-    match_services.match_send_feedback_request(match_id=match.pk)
+    match_send_feedback_request(match_id=match.pk)
     feedback_url = re.search(r"https?://\S+/rueckmeldung/", mail.outbox[0].body).group(0)
     # One click on a button after the appointment records the outcome.
     Match.objects.filter(pk=match.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=2))
@@ -259,9 +265,9 @@ def test_concurrent_approvals_of_one_volunteer_for_overlapping_requests_book_exa
         make_request(office=office, starts_at=MONDAY_10 + datetime.timedelta(minutes=10 * i), email=f"p{i}@beispiel.de")
         for i in range(12)
     ]
-    results = _race(12, lambda i: match_services.match_ask(request=requests[i], volunteer=volunteer, actor=coordinator))
+    results = _race(12, lambda i: match_ask(request=requests[i], volunteer=volunteer, actor=coordinator))
     assert sum(isinstance(result, Match) for result in results) == 1
-    assert all(isinstance(r, (Match, match_services.MatchError)) for r in results)
+    assert all(isinstance(r, (Match, MatchError)) for r in results)
     assert Match.objects.filter(volunteer=volunteer, status__in=["asked", "accepted"]).count() == 1
 
 
@@ -271,10 +277,10 @@ def test_concurrent_accepts_for_one_request_confirm_exactly_one(coordinator):
     office = make_office()
     request = make_request(office=office, starts_at=MONDAY_10)
     matches = [
-        match_services.match_ask(request=request, volunteer=make_volunteer(number=i), actor=coordinator)
+        match_ask(request=request, volunteer=make_volunteer(number=i), actor=coordinator)
         for i in range(12)
     ]
-    results = _race(12, lambda i: match_services.match_accept(match=matches[i]))
+    results = _race(12, lambda i: match_accept(match=matches[i]))
     assert sum(isinstance(result, Match) for result in results) == 1
     assert Match.objects.filter(request=request, status="accepted").count() == 1
     request.refresh_from_db()
@@ -291,7 +297,7 @@ def test_a_new_volunteer_nearby_is_proposed_for_open_requests_and_changes_are_de
 
     office = make_office()
     request = make_request(office=office, starts_at=MONDAY_10)
-    assert engine.proposals_refresh(request_id=request.pk) == []
+    assert proposals_refresh(request_id=request.pk) == []
     seed = make_volunteer(number=1, is_active=False)  # only for a verified user account
     user = seed.user
     seed.delete()
@@ -323,8 +329,8 @@ def test_a_companion_erasing_their_account_reopens_the_request_and_tells_everyon
     _office, request, near, other = world
     request.email = "ayse@beispiel.de"
     request.save()
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
-    match_services.match_accept(match=match)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
+    match_accept(match=match)
     Match.objects.filter(pk=match.pk).update(decline_reason="privat")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -342,12 +348,12 @@ def test_a_companion_erasing_their_account_reopens_the_request_and_tells_everyon
 
 def test_the_statistics_count_requests_by_month_kind_and_outcome(coordinator_client, coordinator, world):
     _office, request, near, _other = world
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
-    match_services.match_accept(match=match)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
+    match_accept(match=match)
     Match.objects.filter(pk=match.pk).update(
         starts_at=timezone.now() - datetime.timedelta(hours=3), ends_at=timezone.now() - datetime.timedelta(hours=2)
     )
-    match_services.match_record_outcome(match=Match.objects.get(pk=match.pk), outcome=Outcome.TOOK_PLACE)
+    match_record_outcome(match=Match.objects.get(pk=match.pk), outcome=Outcome.TOOK_PLACE)
     assert (
         "Statistik"
         in coordinator_client.get(reverse("admin:matching_accompanimentrequest_changelist")).content.decode()
@@ -364,8 +370,8 @@ def test_mails_to_a_volunteer_speak_the_language_they_signed_up_in(coordinator, 
     near.language = "en"
     near.save()
     mail.outbox.clear()
-    match = match_services.match_ask(request=request, volunteer=near, actor=coordinator)
-    match_services.match_send_invitation(match_id=match.pk)
+    match = match_ask(request=request, volunteer=near, actor=coordinator)
+    match_send_invitation(match_id=match.pk)
     assert mail.outbox[-1].subject.startswith("Can you")
     assert "Hello" in mail.outbox[-1].body or "Hi" in mail.outbox[-1].body
 

@@ -7,12 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.bitmask import to_mask
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState
-from directory.fields import to_mask
 from directory.models import Initiative
 from directory.tests.initiative_factories import InitiativeFactory, online_initiative
-from matching import services
+from matching.engine.proposals import proposals_refresh
 from matching.models import AccompanimentRequest, Referral, ReferralOutcome
+from matching.requests.purge import requests_purge
+from matching.requests.referrals import referral_save
 from matching.tests.request_helpers import form_data, in_days, make_request, office
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +134,7 @@ def test_the_status_page_needs_the_same_queries_for_one_and_five_initiatives(cli
 def test_an_erased_request_lists_no_initiatives(client):
     request = make_request(counselling_services=DEBT)
     InitiativeFactory(services=DEBT)
-    services.requests_purge(now=in_days(30))
+    requests_purge(now=in_days(30))
     request.refresh_from_db()
     assert request.counselling_services == 0
     assert shown(status_page(client, request)) == []
@@ -247,7 +249,7 @@ def test_the_purge_erases_the_referral_note_and_keeps_initiative_and_outcome(coo
     )
     other = Referral.objects.create(request=kept, initiative=initiative, note="bleibt")
 
-    assert services.requests_purge(now=in_days(3) + datetime.timedelta(days=20)) == 1
+    assert requests_purge(now=in_days(3) + datetime.timedelta(days=20)) == 1
 
     referral.refresh_from_db()
     other.refresh_from_db()
@@ -258,10 +260,10 @@ def test_the_purge_erases_the_referral_note_and_keeps_initiative_and_outcome(coo
 
 def test_after_the_purge_a_note_cannot_be_written_again(coordinator):
     request = make_request(starts_at=in_days(3))
-    services.requests_purge(now=in_days(3) + datetime.timedelta(days=20))
+    requests_purge(now=in_days(3) + datetime.timedelta(days=20))
     request.refresh_from_db()
     referral = Referral(request=request, initiative=InitiativeFactory(), note="neu")
-    services.referral_save(referral=referral, actor=coordinator)
+    referral_save(referral=referral, actor=coordinator)
     assert Referral.objects.get().note == ""
 
 
@@ -284,13 +286,12 @@ def test_without_proposals_the_request_page_shows_initiatives_that_escort(coordi
 
 
 def test_with_proposals_the_request_page_shows_no_fallback(coordinator_client):
-    from matching import engine
     from matching.tests.matching_helpers import make_office, make_volunteer, next_weekday_at
 
     the_office = make_office()
     make_volunteer(number=1)
     request = make_request(the_office=the_office, starts_at=next_weekday_at(10))
-    engine.proposals_refresh(request_id=request.pk)
+    proposals_refresh(request_id=request.pk)
     InitiativeFactory(name="Begleitet selbst", services=ESCORT)
 
     response = coordinator_client.get(change_url(request))

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from core.spam import form_started_token
 from directory.models import Office
 from matching.models import AccompanimentRequest, ContactChannel, RequestStatus
 from matching.tests.request_helpers import form_data, in_days, office
-from mitlaeufer.spam import form_started_token
 
 pytestmark = pytest.mark.django_db
 

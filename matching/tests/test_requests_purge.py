@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from matching import services, tasks
 from matching.models import AccompanimentRequest, RequestStatus
+from matching.requests.purge import purge_requests, requests_purge
+from matching.requests.services import request_cancel
 from matching.tests.request_helpers import in_days, make_request
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +25,12 @@ def past_and_future():
     soon = make_request(first_name="Bald", accessibility="Rollstuhl", message="Bitte pünktlich", phone="0203 1")
     later = make_request(first_name="Später", starts_at=in_days(30))
     cancelled = make_request(first_name="Abgesagt", starts_at=in_days(60))
-    services.request_cancel(request=cancelled)
+    request_cancel(request=cancelled)
     return soon, later, cancelled
 
 
 def test_nothing_is_erased_before_its_time(past_and_future):
-    assert services.requests_purge() == 0
+    assert requests_purge() == 0
     assert not any(erased(r) for r in past_and_future)
 
 
@@ -38,7 +39,7 @@ def test_with_the_clock_moved_past_data_is_erased_and_future_appointments_are_ke
     settings.REQUEST_RETENTION_DAYS = 14
     # Moved to 17 days from now: "soon" ended 14 days ago (and a bit), "cancelled" was cancelled 17 days ago.
     moved = in_days(3, 11, 0) + datetime.timedelta(days=14, minutes=1)
-    assert services.requests_purge(now=moved) == 2
+    assert requests_purge(now=moved) == 2
     assert erased(soon) and erased(cancelled)
     assert not erased(later)
     assert later.first_name == "Später"
@@ -54,21 +55,21 @@ def test_with_the_clock_moved_past_data_is_erased_and_future_appointments_are_ke
 def test_the_retention_counts_from_the_end_of_the_appointment(past_and_future):
     soon, _, _ = past_and_future
     end = soon.ends_at
-    assert services.requests_purge(now=end + datetime.timedelta(days=14) - datetime.timedelta(minutes=1)) == 1
+    assert requests_purge(now=end + datetime.timedelta(days=14) - datetime.timedelta(minutes=1)) == 1
     assert not erased(soon)
-    assert services.requests_purge(now=end + datetime.timedelta(days=14)) == 1
+    assert requests_purge(now=end + datetime.timedelta(days=14)) == 1
     assert erased(soon)
 
 
 def test_the_purge_runs_once(past_and_future):
     moved = timezone.now() + datetime.timedelta(days=200)
-    assert services.requests_purge(now=moved) == 3
-    assert services.requests_purge(now=moved) == 0
+    assert requests_purge(now=moved) == 3
+    assert requests_purge(now=moved) == 0
 
 
 def test_a_dry_run_counts_and_erases_nothing(past_and_future):
     moved = timezone.now() + datetime.timedelta(days=200)
-    assert services.requests_purge(now=moved, dry_run=True) == 3
+    assert requests_purge(now=moved, dry_run=True) == 3
     assert not any(erased(r) for r in past_and_future)
 
 
@@ -93,21 +94,21 @@ def test_the_command_purges_and_logs_only_counts(past_and_future, caplog):
 def test_the_beat_task_runs_the_same_purge(past_and_future, settings):
     soon, _, _ = past_and_future
     AccompanimentRequest.objects.filter(pk=soon.pk).update(starts_at=timezone.now() - datetime.timedelta(days=20))
-    assert tasks.purge_requests.delay().get() == 1
+    assert purge_requests.delay().get() == 1
     assert erased(soon)
-    assert settings.CELERY_BEAT_SCHEDULE["requests-purge"]["task"] == "matching.tasks.purge_requests"
+    assert settings.CELERY_BEAT_SCHEDULE["requests-purge"]["task"] == "matching.requests.purge.purge_requests"
 
 
 def test_the_status_page_of_an_erased_request_still_shows_the_state(client, past_and_future):
     soon, _, _ = past_and_future
-    services.requests_purge(now=timezone.now() + datetime.timedelta(days=200))
+    requests_purge(now=timezone.now() + datetime.timedelta(days=200))
     content = client.get(f"/anfrage/{soon.token}/").content.decode()
     assert "Ihre persönlichen Angaben haben wir gelöscht" in content
     assert "Rollstuhl" not in content
 
 
 def test_the_purge_also_erases_free_text_around_the_matches_but_keeps_the_outcome(past_and_future, settings):
-    from matching.engine import match_block
+    from matching.engine.search import match_block
     from matching.models import Match, MatchEvent
     from matching.tests.matching_helpers import make_volunteer
 
@@ -120,7 +121,7 @@ def test_the_purge_also_erases_free_text_around_the_matches_but_keeps_the_outcom
     )  # fmt: skip
     MatchEvent.objects.create(match=match, kind="cancelled", actor_role="coordinator", note="Tochter rief an")
     settings.REQUEST_RETENTION_DAYS = 14
-    services.requests_purge(now=soon.ends_at + datetime.timedelta(days=15))
+    requests_purge(now=soon.ends_at + datetime.timedelta(days=15))
     match.refresh_from_db()
     assert (match.decline_reason, match.outcome) == ("", "took_place")
     assert list(MatchEvent.objects.values_list("note", "kind")) == [("", "cancelled")]

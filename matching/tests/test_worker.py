@@ -21,16 +21,21 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from core.bitmask import to_mask
+from core.models import DeferredTask
+from core.tasks import deferred_tasks_relay
 from directory.choices import OfficeKind
 from geo.models import PostalCode
-from matching import services
-from matching.match_services import match_ask, match_url
+from matching.engine.proposals import sweep_unproposed_requests
+from matching.links import match_url
+from matching.matches.mails import match_invitation
+from matching.matches.services import match_ask
 from matching.models import AccompanimentRequest, Match, Proposal, RequestStatus
-from matching.tasks import match_invitation, sweep_unproposed_requests
+from matching.requests.services import request_create
 from matching.tests import worker as celery_worker
 from matching.tests.request_helpers import office
 from matching.tests.worker import wait_for
-from volunteers.choices import DayPart, Weekday, availability_position, to_mask
+from volunteers.choices import DayPart, Weekday, availability_position
 from volunteers.tests.factories import VolunteerFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -89,7 +94,7 @@ def jobcenter():
 def create_request(the_office, *, email_address: str = "ayse@beispiel.de") -> AccompanimentRequest:
     # As the view does it: in one transaction, the tasks go out on commit.
     with transaction.atomic():
-        request, created = services.request_create(
+        request, created = request_create(
             office=the_office, first_name="Ayşe", email=email_address, starts_at=appointment(), languages=1
         )
     assert created
@@ -262,7 +267,7 @@ def test_killing_the_worker_loses_no_queued_task(workers):
     )
 
 
-def test_a_request_survives_a_broker_outage_and_the_sweeper_queues_it(live_server, settings, workers, caplog):
+def test_a_request_survives_a_broker_outage_and_its_tasks_are_relayed(live_server, settings, workers, caplog):
     settings.SPAM_MIN_FILL_SECONDS = 0
     the_office = jobcenter()
     nearest = volunteer("47051")
@@ -277,24 +282,44 @@ def test_a_request_survives_a_broker_outage_and_the_sweeper_queues_it(live_serve
     assert url == f"{live_server.url}/anfrage/{request.token}/"
     assert "Danke! Ihre Anfrage ist angekommen." in page
     assert request.proposals_run_at is None
-    assert "left to the sweeper" in caplog.text
-    # The request's mail went out in-process instead (the live server uses the test's locmem backend).
-    assert any(message.to == ["ayse@beispiel.de"] for message in mail.outbox)
+    # Nothing was lost: the proposal run and the mails wait in the database, with ids only.
+    deferred = sorted(DeferredTask.objects.values_list("task_name", "kwargs"))
+    assert deferred == [
+        ("matching.engine.proposals.propose", {"request_id": request.pk}),
+        ("matching.requests.notices.request_notice", {"event": "created", "request_id": request.pk}),
+    ]
+    assert "deferred" in caplog.text
+    assert mail.outbox == []
 
-    # The broker is back. The sweeper leaves requests alone for a grace period; this one is older.
+    # The broker is back: beat's relay queues them, the worker runs them.
+    deferred_tasks_relay.delay()
+    wait_for(
+        lambda: proposals_done(request.pk) and any(m["To"] == "ayse@beispiel.de" for m in workers.mails()),
+        timeout=PROPOSALS_WITHIN,
+        message=lambda: f"the relay did not bring proposals and the mail:\n{worker.log_tail()}",
+    )
+    assert ranked_volunteers(request.pk) == [nearest.pk]
+    assert not DeferredTask.objects.exists()
+    assert worker.count(r"Task core\.tasks\.deferred_tasks_relay\[[^\]]+\] succeeded in [^:]+: 2\b") == 1
+
+
+def test_the_sweeper_queues_a_request_whose_proposal_run_never_happened(settings, workers):
+    the_office = jobcenter()
+    nearest = volunteer("47051")
+    with celery_worker.broker_unreachable():
+        request = create_request(the_office)
+    DeferredTask.objects.all().delete()  # as if the outage had lost the task too
     AccompanimentRequest.objects.filter(pk=request.pk).update(
         created_at=timezone.now() - datetime.timedelta(seconds=settings.MATCHING_SWEEP_AFTER_SECONDS + 60)
     )
-    assert not proposals_done(request.pk)
+    worker = workers.start()
     sweep_unproposed_requests.delay()
-
     wait_for(
         lambda: proposals_done(request.pk),
         timeout=PROPOSALS_WITHIN,
         message=lambda: f"the sweeper did not bring proposals:\n{worker.log_tail()}",
     )
     assert ranked_volunteers(request.pk) == [nearest.pk]
-    assert worker.count(r"Task matching\.tasks\.sweep_unproposed_requests\[[^\]]+\] succeeded in [^:]+: 1\b") == 1
 
 
 def test_a_task_delivered_twice_does_its_work_once(workers):
@@ -310,7 +335,7 @@ def test_a_task_delivered_twice_does_its_work_once(workers):
 
     # Two pool processes, so duplicates can run at the same moment.
     worker = workers.start(concurrency=2)
-    succeeded = r"Task matching\.tasks\.match_invitation\[([^\]]+)\] succeeded"
+    succeeded = r"Task matching\.matches\.mails\.match_invitation\[([^\]]+)\] succeeded"
     wait_for(
         lambda: worker.count(succeeded) >= 3,
         timeout=PROPOSALS_WITHIN,

@@ -7,7 +7,9 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from volunteers.choices import DayPart, Language, OfficeKind, Weekday, availability_position, to_mask
+from core.bitmask import to_mask
+from directory.choices import Language, OfficeKind
+from volunteers.choices import DayPart, Weekday, availability_position
 from volunteers.models import Absence, Consent, Volunteer
 
 PASSWORD = "ein-langes-Passwort-42"

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from volunteers.choices import Language, to_mask
+from core.bitmask import to_mask
+from directory.choices import Language
 from volunteers.models import Consent
 from volunteers.tests.factories import PASSWORD, UserFactory, VolunteerFactory
 

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
-from volunteers.choices import Language, OfficeKind, to_mask
+from core.bitmask import to_mask
+from directory.choices import Language, OfficeKind
 from volunteers.models import Consent, Volunteer
 from volunteers.tests.conftest import signup_form_data
 from volunteers.tests.factories import VolunteerFactory

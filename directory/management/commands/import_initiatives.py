@@ -20,11 +20,11 @@ import re
 
 from django.utils import timezone
 
+from core.bitmask import to_mask
+from core.csv_export import csv_unneutralise
+from core.csv_import import CREATED, UNCHANGED, UPDATED, CsvImportCommand, RowError
 from directory import initiative_services
 from directory.choices import InitiativeReach, InitiativeService, InitiativeState, Language
-from directory.csv_export import csv_unneutralise
-from directory.csv_import import CREATED, UNCHANGED, UPDATED, CsvImportCommand, RowError
-from directory.fields import to_mask
 from directory.models import Initiative
 from geo.selectors import postal_code_get
 

@@ -12,9 +12,9 @@ running the same file twice creates nothing new. Every bad row is reported with
 its line number and the reason; the good rows are imported.
 """
 
+from core.csv_import import CsvImportCommand, RowError
 from directory import services
 from directory.choices import OfficeKind
-from directory.csv_import import CsvImportCommand, RowError
 
 # German column names people are likely to use, mapped to ours.
 COLUMN_ALIASES = {

@@ -6,7 +6,7 @@ Builds a scratch database next to the configured one (same engine: a
 ``<name>_bench`` database on PostgreSQL, a temporary file on SQLite), fills it
 with synthetic volunteers over the real postal codes, weighted towards cities,
 with realistic radii, availability, pauses, absences and existing bookings, and
-times ``engine.candidates_search`` for many offices and appointments: p50 and
+times ``matching.engine.search.candidates_search`` for many offices and appointments: p50 and
 p95 per size. Beside it, in the same run, it times the naive approach: load the
 matchable volunteers and loop over them with geopy distances. The scratch
 database is dropped at the end (``--keep`` keeps it).
@@ -31,7 +31,7 @@ from directory.choices import OfficeKind
 from directory.models import Office
 from geo.distances import geodesic_km
 from geo.models import PostalCode
-from matching import engine
+from matching.engine import index, search
 from matching.models import ACTIVE_MATCH_STATUSES, AccompanimentRequest, Match
 from volunteers.models import Absence
 from volunteers.selectors import volunteers_matchable
@@ -156,9 +156,9 @@ class Command(BaseCommand):
                 defaults={"kind": self.rng.choice(OfficeKind.values), "verified": True},
             )
             offices.append(office)
-        points = engine.postal_code_points(using=ALIAS)
+        points = index.postal_code_points(using=ALIAS)
         for office in tqdm(offices, desc="distance index", disable=None):
-            engine.office_index_build(office_id=office.pk, using=ALIAS, points=points)
+            index.office_index_build(office_id=office.pk, using=ALIAS, points=points)
         return [(office.pk, office.kind, office.postal_code_id) for office in offices]
 
     def _add_volunteers(self, start: int, end: int) -> None:
@@ -207,7 +207,7 @@ class Command(BaseCommand):
                     starts = now + datetime.timedelta(days=self.rng.randrange(-40, 40), hours=self.rng.randrange(0, 10))
                     starts = starts.replace(minute=0, second=0, microsecond=0)
                     ends = starts + datetime.timedelta(hours=1)
-                    block_from, block_until = engine.match_block(starts, ends)
+                    block_from, block_until = search.match_block(starts, ends)
                     status = "accepted" if starts > now else "done"
                     matches.append(
                         (
@@ -286,12 +286,12 @@ class Command(BaseCommand):
 
     def _time_search(self, offices, queries: int) -> list[float]:
         for _ in range(min(20, queries)):  # warm the caches
-            engine.candidates_search(using=ALIAS, **self._search_arguments(offices))
+            search.candidates_search(using=ALIAS, **self._search_arguments(offices))
         timings, found = [], 0
         for _ in tqdm(range(queries), desc="indexed search", disable=None):
             arguments = self._search_arguments(offices)
             started = time.perf_counter()
-            found += len(engine.candidates_search(using=ALIAS, **arguments))
+            found += len(search.candidates_search(using=ALIAS, **arguments))
             timings.append((time.perf_counter() - started) * 1000)
         # A fast search that finds nobody would prove nothing: say how many it found.
         self.stdout.write(f"  indexed search found {found / queries:.1f} candidates per query on average")
@@ -338,9 +338,9 @@ def naive_search(
 ) -> list[tuple[float, int]]:
     """The obvious way: load every matchable volunteer, measure with geopy, filter and sort in Python."""
     office = Office.objects.using(ALIAS).get(pk=office_id)
-    slot = engine.appointment_slot(starts_at)
+    slot = search.appointment_slot(starts_at)
     day = timezone.localtime(starts_at).date()
-    block_from, block_until = engine.match_block(starts_at, ends_at)
+    block_from, block_until = search.match_block(starts_at, ends_at)
     absent = set(
         Absence.objects.using(ALIAS).filter(starts_on__lte=day, ends_on__gte=day).values_list("volunteer_id", flat=True)
     )

@@ -12,13 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from directory.choices import OfficeKind
+from core.bitmask import to_mask
+from directory.choices import Language, OfficeKind
 from directory.demo import initiatives_load_demo
 from directory.models import Office
 from geo.distances import Point, points_within
 from geo.models import PostalCode
 from volunteers import services as volunteer_services
-from volunteers.choices import Gender, Language, availability_position, to_mask
+from volunteers.choices import Gender, availability_position
 from volunteers.models import Volunteer
 
 COORDINATOR_EMAIL = "koordination@mitlaeufer.example"
@@ -130,8 +131,8 @@ class Command(BaseCommand):
 
         from django.utils import timezone
 
-        from matching import services as matching_services
         from matching.models import AccompanimentRequest
+        from matching.requests import services as matching_services
 
         demo = [
             ("Jobcenter Duisburg Mitte", "Ayşe", 3, 9, "registration"),

@@ -1,6 +1,6 @@
 """Erase the personal data of requests past their retention time: ``manage.py purge_requests [--dry-run]``.
 
-The same purge runs nightly as a Celery beat task (``matching.tasks.purge_requests``).
+The same purge runs nightly as a Celery beat task (``matching.requests.purge.purge_requests``).
 A request's personal fields are erased REQUEST_RETENTION_DAYS after its appointment
 ended or after it was cancelled; office, time and status stay for statistics.
 The output says how many, never who.
@@ -9,7 +9,7 @@ The output says how many, never who.
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from matching import services
+from matching.requests.purge import requests_purge
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="only count, erase nothing")
 
     def handle(self, *args, dry_run: bool, **options):
-        count = services.requests_purge(dry_run=dry_run)
+        count = requests_purge(dry_run=dry_run)
         days = settings.REQUEST_RETENTION_DAYS
         if dry_run:
             self.stdout.write(

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from directory.models import Office
-from matching import engine
+from matching.engine import index
 
 
 class Command(BaseCommand):
@@ -28,9 +28,9 @@ class Command(BaseCommand):
             offices = offices.filter(pk__in=options["office"])
         offices = list(offices)
         if options["stale"]:
-            offices = [office for office in offices if not engine.office_index_is_current(office=office)]
-        points = engine.postal_code_points()
+            offices = [office for office in offices if not index.office_index_is_current(office=office)]
+        points = index.postal_code_points()
         rows = 0
         for office in tqdm(offices, desc="offices", disable=None):
-            rows += engine.office_index_build(office_id=office.pk, points=points)
+            rows += index.office_index_build(office_id=office.pk, points=points)
         self.stdout.write(self.style.SUCCESS(f"Rebuilt the index of {len(offices)} offices: {rows} distance rows."))

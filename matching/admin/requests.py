@@ -1,0 +1,161 @@
+import datetime
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from matching.admin.csv_export import requests_csv_response, requests_for_export
+from matching.admin.matches import RequestMatchingAdminMixin
+from matching.admin.referrals import ReferralInline, ReferralSavingMixin
+from matching.links import request_status_url
+from matching.models import AccompanimentRequest
+
+
+class AppointmentFilter(admin.SimpleListFilter):
+    """The appointment date, looking ahead: coordinators plan the coming days."""
+
+    title = _("Termin")
+    parameter_name = "termin"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("heute", _("heute")),
+            ("morgen", _("morgen")),
+            ("7tage", _("nächste 7 Tage")),
+            ("spaeter", _("später")),
+            ("vorbei", _("vorbei")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+
+        def start_of(day: datetime.date) -> datetime.datetime:
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+        day = datetime.timedelta(days=1)
+        ranges = {
+            "heute": (start_of(today), start_of(today + day)),
+            "morgen": (start_of(today + day), start_of(today + 2 * day)),
+            "7tage": (timezone.now(), start_of(today + 8 * day)),
+            "spaeter": (start_of(today + 8 * day), None),
+            "vorbei": (None, timezone.now()),
+        }
+        bounds = ranges.get(self.value())
+        if bounds is None:
+            return queryset
+        since, until = bounds
+        if since is not None:
+            queryset = queryset.filter(starts_at__gte=since)
+        if until is not None:
+            queryset = queryset.filter(starts_at__lt=until)
+        return queryset
+
+
+@admin.register(AccompanimentRequest)
+class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "status", "starts_at", "office", "office_kind", "first_name", "created_at"]
+    list_filter = ["status", "office__kind", AppointmentFilter, "office__verified"]
+    search_fields = ["office__name", "office__postal_code__code", "office__city"]
+    list_select_related = ["office"]
+    date_hierarchy = "starts_at"
+    ordering = ["starts_at"]
+    list_per_page = 50
+    raw_id_fields = ["office"]
+    inlines = [ReferralInline]
+    actions = ["export_csv"]
+    readonly_fields = [
+        # The status changes only through the services (form, status page, matching), so history stays true.
+        "status",
+        "status_link",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+        "proposals_run_at",
+        "personal_data_erased_at",
+        "consent_given_at",
+        "privacy_policy_version",
+        "language",
+        "languages_display",
+        "counselling_display",
+        "filed_by_initiative",
+        "filed_by",
+        "client_consent_recorded_at",
+        "contact_via_initiative",
+    ]
+    fieldsets = [
+        (None, {"fields": ["status", "status_link"]}),
+        (_("Termin"), {"fields": ["office", "starts_at", "duration_minutes", "purpose"]}),
+        (
+            _("Person"),
+            {
+                "fields": [
+                    "first_name",
+                    "email",
+                    "phone",
+                    "preferred_contact",
+                    "languages_display",
+                    "needs_language",
+                    "preferred_gender",
+                    "accessibility",
+                    "message",
+                    "language",
+                    "counselling_display",
+                ]
+            },
+        ),
+        (
+            _("Von einer Initiative eingereicht"),
+            {
+                "classes": ["collapse"],
+                "fields": ["filed_by_initiative", "filed_by", "client_consent_recorded_at", "contact_via_initiative"],
+            },
+        ),
+        (
+            _("Verlauf und Datenschutz"),
+            {
+                "fields": [
+                    "created_at",
+                    "updated_at",
+                    "cancelled_at",
+                    "proposals_run_at",
+                    "consent_given_at",
+                    "privacy_policy_version",
+                    "personal_data_erased_at",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        # Requests come through the public form (a coordinator on the phone fills it in, too).
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The time and the office change through the status page, so proposals are refreshed.
+        return [*fields, "office", "starts_at", "duration_minutes"]
+
+    @admin.display(description=_("Art des Amts"), ordering="office__kind")
+    def office_kind(self, request: AccompanimentRequest) -> str:
+        return request.office.get_kind_display()
+
+    @admin.display(description=_("Sprachen"))
+    def languages_display(self, request: AccompanimentRequest) -> str:
+        return ", ".join(request.language_labels) or "–"
+
+    @admin.display(description=_("Gewünschte Beratung"))
+    def counselling_display(self, request: AccompanimentRequest) -> str:
+        return ", ".join(request.counselling_labels) or "–"
+
+    @admin.action(description=_("Als CSV exportieren (ohne persönliche Daten)"))
+    def export_csv(self, request, queryset):
+        return requests_csv_response(requests=requests_for_export(requests=queryset))
+
+    @admin.display(description=_("Link für die Person"))
+    def status_link(self, request: AccompanimentRequest) -> str:
+        if request.pk is None:
+            return "–"
+        url = request_status_url(request=request)
+        # For people who gave only a phone number: the coordinator can pass the link on.
+        return format_html('<a href="{}" rel="noreferrer" target="_blank">{}</a>', url, url)

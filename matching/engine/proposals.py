@@ -1,0 +1,157 @@
+"""Proposals: the ranked candidates stored for a request, refreshed whenever something that matters changes."""
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.tasks import RETRY_TRANSIENT
+from directory.choices import Language
+from matching.engine.index import office_index_ensure
+from matching.engine.search import Candidate, appointment_slot, candidates_search
+from matching.models import (
+    SEARCHABLE_STATUSES,
+    AccompanimentRequest,
+    OfficeDistance,
+    Proposal,
+    RequestStatus,
+)
+from volunteers.choices import DayPart, Weekday
+from volunteers.models import Volunteer
+
+logger = logging.getLogger(__name__)
+
+
+
+def proposals_refresh(*, request_id: int, now: datetime.datetime | None = None) -> list[Proposal]:
+    """Recompute and store the ranked candidates of a request. Idempotent.
+
+    Does nothing for a request that is gone, erased, or no longer searching.
+    """
+    request = AccompanimentRequest.objects.select_related("office", "office__postal_code").filter(pk=request_id).first()
+    if request is None or request.status not in SEARCHABLE_STATUSES or request.is_erased:
+        logger.info("proposals_refresh: request id=%s not searching, skipped", request_id)
+        return []
+    office_index_ensure(office=request.office)
+    candidates = candidates_search(
+        office_id=request.office_id,
+        office_kind=request.office.kind,
+        starts_at=request.starts_at,
+        ends_at=request.ends_at,
+        languages=request.languages,
+        needs_language=request.needs_language,
+        preferred_gender=request.preferred_gender,
+        request_id=request.pk,
+        now=now,
+    )
+    volunteers = Volunteer.objects.in_bulk([c.volunteer_id for c in candidates])
+    with transaction.atomic():
+        # Lock the request so two concurrent runs cannot interleave their rows.
+        request = AccompanimentRequest.objects.select_for_update().get(pk=request.pk)
+        request.proposals.all().delete()
+        proposals = Proposal.objects.bulk_create(
+            [
+                Proposal(
+                    request=request,
+                    volunteer_id=candidate.volunteer_id,
+                    rank=rank,
+                    distance_km=round(candidate.km, 1),
+                    recent_matches=candidate.recent_matches,
+                    last_match_at=candidate.last_match_at,
+                    reasons=proposal_reasons(
+                        request=request, volunteer=volunteers[candidate.volunteer_id], candidate=candidate
+                    ),
+                )
+                for rank, candidate in enumerate(candidates, start=1)
+            ]
+        )
+        updates = {"proposals_run_at": timezone.now()}
+        if request.status == RequestStatus.RECEIVED:
+            updates["status"] = RequestStatus.SEARCHING
+        AccompanimentRequest.objects.filter(pk=request.pk).update(**updates)
+    logger.info("proposals_refresh: request id=%s, %s candidates", request_id, len(proposals))
+    return proposals
+
+
+def proposal_reasons(*, request: AccompanimentRequest, volunteer: Volunteer, candidate: Candidate) -> list[str]:
+    """Why this volunteer qualifies, in the coordinators' language (the site default)."""
+    slot = appointment_slot(request.starts_at)
+    with translation.override(settings.LANGUAGE_CODE):
+        reasons = [
+            _("%(km)s km entfernt, fährt bis %(radius)s km")
+            % {"km": f"{candidate.km:.1f}".replace(".", ","), "radius": volunteer.radius_km},
+        ]
+        if slot:
+            reasons.append(
+                _("hat meistens %(day)s %(part)s Zeit")
+                % {"day": Weekday(slot[0]).label, "part": DayPart(slot[1]).label}
+            )
+        if request.needs_language:
+            shared = [str(lang.label) for lang in Language if (request.languages & volunteer.languages) & (1 << lang)]
+            reasons.append(_("spricht %(languages)s") % {"languages": ", ".join(shared)})
+        if request.preferred_gender:
+            reasons.append(_("passt zum Wunsch: %(gender)s") % {"gender": volunteer.get_gender_display()})
+        reasons.append(_("%(count)s Begleitungen in den letzten 30 Tagen") % {"count": candidate.recent_matches})
+        return [str(reason) for reason in reasons]
+
+
+def requests_without_proposal_run(*, now: datetime.datetime | None = None) -> list[int]:
+    """Searching requests whose proposal run never happened, older than the sweep grace period."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.MATCHING_SWEEP_AFTER_SECONDS)
+    return list(
+        AccompanimentRequest.objects.filter(
+            proposals_run_at__isnull=True,
+            status__in=SEARCHABLE_STATUSES,
+            created_at__lte=cutoff,
+            starts_at__gt=now,
+            personal_data_erased_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+
+
+def proposals_refresh_near_volunteer(*, volunteer_id: int) -> int:
+    """A volunteer joined or changed: look again at open requests whose office is within their reach."""
+    volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return 0
+    offices_in_reach = OfficeDistance.objects.filter(
+        postal_code_id=volunteer.postal_code_id, km_ceil__lte=volunteer.radius_km
+    ).values("office_id")
+    request_ids = list(
+        AccompanimentRequest.objects.filter(
+            status__in=SEARCHABLE_STATUSES, starts_at__gt=timezone.now(), office_id__in=offices_in_reach
+        ).values_list("pk", flat=True)
+    )
+    for request_id in request_ids:
+        proposals_refresh(request_id=request_id)
+    logger.info("volunteer id=%s changed: %s open requests looked at again", volunteer_id, len(request_ids))
+    return len(request_ids)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def propose(*, request_id: int) -> None:
+
+    proposals_refresh(request_id=request_id)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def requests_near_volunteer_refresh(*, volunteer_id: int) -> None:
+
+    proposals_refresh_near_volunteer(volunteer_id=volunteer_id)
+
+
+@shared_task
+def sweep_unproposed_requests() -> int:
+    """Celery beat: queue a proposal run for every open request whose run never happened (e.g. broker outage)."""
+
+    ids = requests_without_proposal_run()
+    for request_id in ids:
+        propose.delay(request_id=request_id)
+    if ids:
+        logger.info("sweeper queued %s proposal runs", len(ids))
+    return len(ids)

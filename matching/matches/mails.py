@@ -1,0 +1,262 @@
+"""The mails about a match (invitation, confirmation with .ics, reminder, feedback, notices) and their tasks.
+
+Each mail is claimed on the match with a conditional UPDATE before it is sent,
+so a task delivered twice sends it once.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.mail import coordinator_addresses, mail_send
+from core.tasks import RETRY_TRANSIENT
+from matching.links import match_url, request_admin_url, request_status_url
+from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
+from matching.models import Match, MatchStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _claim(*, match_id: int, field: str) -> bool:
+    """Mark a mail as sent before sending it: only one delivery of a duplicated task wins."""
+    return Match.objects.filter(pk=match_id, **{f"{field}__isnull": True}).update(**{field: timezone.now()}) == 1
+
+
+def _unclaim(*, match_id: int, field: str) -> None:
+    Match.objects.filter(pk=match_id).update(**{field: None})
+
+
+def _send_claimed(*, match_id: int, field: str, send) -> bool:
+    if not _claim(match_id=match_id, field=field):
+        logger.info("match mail %s already sent id=%s", field, match_id)
+        return False
+    try:
+        send()
+    except Exception:
+        _unclaim(match_id=match_id, field=field)  # let the retry send it
+        raise
+    return True
+
+
+def _load(match_id: int) -> Match | None:
+    """A match with everything its mails need, or None if it or its volunteer is gone."""
+    match = (
+        Match.objects.select_related("request", "request__office", "volunteer", "volunteer__user")
+        .filter(pk=match_id)
+        .first()
+    )
+    return match if match is not None and match.volunteer is not None else None
+
+
+def match_send_invitation(*, match_id: int) -> bool:
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.ASKED:
+        return False
+    return _send_claimed(
+        match_id=match.pk,
+        field="invitation_sent_at",
+        send=lambda: mail_send(
+            template="matching/email/match_invitation",
+            context={"match": match, "request": match.request, "url": match_url(match=match)},
+            to=[match.volunteer.user.email],
+            language=match.volunteer.language,
+        ),
+    )
+
+
+def _send_to_both_sides(*, match_id: int, field: str, template: str, volunteer_attachments=None) -> bool:
+    """Mail ``<template>_volunteer`` to the companion and ``<template>_requester`` to the person (if they gave
+    an e-mail), once per match: ``field`` is the claimed timestamp."""
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.ACCEPTED:
+        return False
+    request = match.request
+
+    def send() -> None:
+        mail_send(
+            template=f"{template}_volunteer",
+            context={"match": match, "request": request, "url": match_url(match=match)},
+            to=[match.volunteer.user.email],
+            language=match.volunteer.language,
+            attachments=volunteer_attachments(match) if volunteer_attachments else (),
+        )
+        if request.email and not request.is_erased:
+            mail_send(
+                template=f"{template}_requester",
+                context={"match": match, "request": request, "status_url": request_status_url(request=request)},
+                to=[request.email],
+                language=request.language,
+            )
+
+    return _send_claimed(match_id=match.pk, field=field, send=send)
+
+
+def match_send_confirmation(*, match_id: int) -> bool:
+    """To the volunteer: the person's contact and a calendar file. To the person: who comes."""
+    return _send_to_both_sides(
+        match_id=match_id,
+        field="confirmation_sent_at",
+        template="matching/email/match_confirmed",
+        volunteer_attachments=lambda match: [("termin.ics", match_ics(match=match), "text/calendar")],
+    )
+
+
+def match_send_reminder(*, match_id: int) -> bool:
+    """The day before: both sides are reminded."""
+    return _send_to_both_sides(match_id=match_id, field="reminder_sent_at", template="matching/email/match_reminder")
+
+
+def match_send_feedback_request(*, match_id: int) -> bool:
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.ACCEPTED:
+        return False
+    return _send_claimed(
+        match_id=match.pk,
+        field="feedback_requested_at",
+        send=lambda: mail_send(
+            template="matching/email/match_feedback",
+            context={"match": match, "request": match.request, "url": match_url(match=match, name="einsatz:feedback")},
+            to=[match.volunteer.user.email],
+            language=match.volunteer.language,
+        ),
+    )
+
+
+def _once(key: str) -> bool:
+    """For notices without a timestamp of their own: the first delivery of a task wins."""
+    return cache.add(f"match-notice:{key}", 1, timeout=7 * 24 * 60 * 60)
+
+
+def match_send_cancelled_notice(*, match_id: int) -> bool:
+    """Tell the volunteer they are no longer needed."""
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.CANCELLED or not _once(f"cancelled:{match_id}"):
+        return False
+    mail_send(
+        template="matching/email/match_cancelled",
+        context={"match": match, "request": match.request},
+        to=[match.volunteer.user.email],
+        language=match.volunteer.language,
+    )
+    return True
+
+
+def match_send_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
+    """The companion is gone (account erased): coordinators get the admin link, the person a plain note."""
+    match = Match.objects.select_related("request", "request__office").filter(pk=match_id).first()
+    if match is None or not _once(f"withdrawn:{match_id}"):
+        return 0
+    request = match.request
+    sent = 0
+    recipients = coordinator_addresses()
+    if recipients:
+        mail_send(
+            template="matching/email/coordinator_withdrawn",
+            context={"match": match, "admin_url": request_admin_url(request=request)},
+            language=settings.LANGUAGE_CODE,
+            bcc=recipients,
+        )
+        sent += 1
+    if was_accepted and request.email and not request.is_erased:
+        mail_send(
+            template="matching/email/match_withdrawn_requester",
+            context={"request": request, "status_url": request_status_url(request=request)},
+            to=[request.email],
+            language=request.language,
+        )
+        sent += 1
+    return sent
+
+
+def match_send_declined_notice(*, match_id: int) -> bool:
+    """Tell the coordinators a volunteer declined: a link into the admin, no personal data."""
+    match = _load(match_id)
+    recipients = coordinator_addresses()
+    if match is None or match.status != MatchStatus.DECLINED or not recipients or not _once(f"declined:{match_id}"):
+        return False
+    mail_send(
+        template="matching/email/coordinator_declined",
+        context={"match": match, "admin_url": request_admin_url(request=match.request)},
+        language=settings.LANGUAGE_CODE,
+        bcc=recipients,
+    )
+    return True
+
+
+def match_ics(*, match: Match) -> str:
+    """An iCalendar file for the volunteer's calendar."""
+    from icalendar import Calendar, Event
+
+    request = match.request
+    office = request.office
+    calendar = Calendar()
+    calendar.add("prodid", "-//Mitläufer//Begleitung//DE")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"match-{match.pk}@mitlaeufer")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", match.starts_at)
+    event.add("dtend", match.ends_at)
+    with translation.override(match.volunteer.language):
+        event.add("summary", _("Begleitung: %(office)s") % {"office": office.name})
+    event.add("location", ", ".join(part for part in (office.street, f"{office.postal_code_id} {office.city}") if part))
+    event.add("url", match_url(match=match))
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_invitation(*, match_id: int) -> None:
+    match_send_invitation(match_id=match_id)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_confirmation(*, match_id: int) -> None:
+    match_send_confirmation(match_id=match_id)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_cancelled_notice(*, match_id: int) -> None:
+    match_send_cancelled_notice(match_id=match_id)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_withdrawn_notice(*, match_id: int, was_accepted: bool) -> None:
+    match_send_withdrawn_notice(match_id=match_id, was_accepted=was_accepted)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_declined_notice(*, match_id: int) -> None:
+    match_send_declined_notice(match_id=match_id)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_reminder(*, match_id: int) -> None:
+    match_send_reminder(match_id=match_id)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_feedback_request(*, match_id: int) -> None:
+    match_send_feedback_request(match_id=match_id)
+
+
+@shared_task
+def send_reminders() -> int:
+    """Celery beat, hourly: remind both sides the day before an accepted appointment."""
+    ids = matches_due_for_reminder()
+    for match_id in ids:
+        match_reminder.delay(match_id=match_id)
+    return len(ids)
+
+
+@shared_task
+def send_feedback_requests() -> int:
+    """Celery beat, hourly: after the appointment, ask the volunteer how it went."""
+    ids = matches_due_for_feedback()
+    for match_id in ids:
+        match_feedback_request.delay(match_id=match_id)
+    return len(ids)

@@ -1,0 +1,256 @@
+"""Writes of matches: a coordinator asks a volunteer, the volunteer accepts or declines.
+
+The rules that must hold even under races live in the database: a volunteer
+never holds two overlapping active matches (exclusion constraint / trigger),
+and a request has at most one accepted match (partial unique index). These
+functions lock the request row so that the common races fail politely before
+the database has to refuse them.
+"""
+
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.tasks import queue_after_commit
+from matching.engine.proposals import propose
+from matching.engine.search import active_match_exists, match_block
+from matching.matches.mails import (
+    match_cancelled_notice,
+    match_confirmation,
+    match_declined_notice,
+    match_invitation,
+    match_withdrawn_notice,
+)
+from matching.models import (
+    ACTIVE_MATCH_STATUSES,
+    SEARCHABLE_STATUSES,
+    AccompanimentRequest,
+    Match,
+    MatchEvent,
+    MatchStatus,
+    Outcome,
+    Proposal,
+    RequestStatus,
+)
+from volunteers.models import Volunteer
+
+logger = logging.getLogger(__name__)
+
+
+class MatchError(Exception):
+    """A match change that cannot happen; the message is for people (translated)."""
+
+
+class Role:
+    COORDINATOR = "coordinator"
+    VOLUNTEER = "volunteer"
+    SYSTEM = "system"
+
+
+def _record(*, match: Match, kind: str, actor=None, role: str, note: str = "") -> None:
+    MatchEvent.objects.create(match=match, kind=kind, actor=actor, actor_role=role, note=note[:300])
+
+
+# --- Coordinator side -------------------------------------------------------------------------------------
+
+
+def match_ask(*, request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
+    """Ask a volunteer to accompany a request; mails them their secret link."""
+    with transaction.atomic():
+        request = AccompanimentRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status not in SEARCHABLE_STATUSES:
+            raise MatchError(_("Für diese Anfrage wird keine Begleitung mehr gesucht."))
+        if active_match_exists(volunteer_id=volunteer.pk, starts_at=request.starts_at, ends_at=request.ends_at):
+            raise MatchError(_("Diese Person ist zu der Zeit schon angefragt oder unterwegs."))
+        block_from, block_until = match_block(request.starts_at, request.ends_at)
+        try:
+            # A savepoint, so a refusal by the database leaves the outer transaction usable.
+            with transaction.atomic():
+                match = Match.objects.create(
+                    request=request,
+                    volunteer=volunteer,
+                    starts_at=request.starts_at,
+                    ends_at=request.ends_at,
+                    blocked_from=block_from,
+                    blocked_until=block_until,
+                )
+        except IntegrityError:
+            raise MatchError(_("Diese Person ist zu der Zeit schon angefragt oder unterwegs."))
+        _record(match=match, kind=MatchEvent.Kind.ASKED, actor=actor, role=Role.COORDINATOR)
+        # Asked volunteers are not proposed again; the list is recomputed without them.
+        request.proposals.filter(volunteer=volunteer).delete()
+    logger.info("match asked id=%s request=%s", match.pk, request.pk)
+    queue_after_commit(match_invitation, match_id=match.pk)
+    return match
+
+
+def match_cancel(*, match: Match, actor, note: str = "") -> Match:
+    """A coordinator withdraws a match (asked or accepted); the request looks for someone again."""
+    with transaction.atomic():
+        request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if match.status not in ACTIVE_MATCH_STATUSES:
+            raise MatchError(_("Diese Begleitung ist schon beendet."))
+        was_accepted = match.status == MatchStatus.ACCEPTED
+        match.status = MatchStatus.CANCELLED
+        match.decided_at = timezone.now()
+        match.save(update_fields=["status", "decided_at"])
+        _record(match=match, kind=MatchEvent.Kind.CANCELLED, actor=actor, role=Role.COORDINATOR, note=note)
+        if was_accepted and request.status == RequestStatus.CONFIRMED:
+            request.status = RequestStatus.SEARCHING
+            request.save(update_fields=["status", "updated_at"])
+    logger.info("match cancelled id=%s by coordinator", match.pk)
+    queue_after_commit(match_cancelled_notice, match_id=match.pk)
+    queue_after_commit(propose, request_id=request.pk)
+    return match
+
+
+def match_reassign(*, match: Match, volunteer: Volunteer, actor) -> Match:
+    """Withdraw a match and ask someone else, recorded as one reassignment."""
+    with transaction.atomic():
+        match_cancel(match=match, actor=actor, note=_("neu vergeben"))
+        request = AccompanimentRequest.objects.get(pk=match.request_id)
+        new = match_ask(request=request, volunteer=volunteer, actor=actor)
+        _record(match=new, kind=MatchEvent.Kind.REASSIGNED, actor=actor, role=Role.COORDINATOR, note=f"#{match.pk}")
+    return new
+
+
+def matches_release_for_request(*, request: AccompanimentRequest) -> int:
+    """The person cancelled or moved the appointment: withdraw every active match of the request."""
+    released = 0
+    for match in Match.objects.select_for_update().filter(request=request, status__in=ACTIVE_MATCH_STATUSES):
+        match.status = MatchStatus.CANCELLED
+        match.decided_at = timezone.now()
+        match.save(update_fields=["status", "decided_at"])
+        _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Termin abgesagt oder verlegt"))
+        queue_after_commit(match_cancelled_notice, match_id=match.pk)
+        released += 1
+    return released
+
+
+def matches_release_for_volunteer(*, volunteer_id: int) -> int:
+    """A volunteer erases their account: withdraw their active matches and forget their words.
+
+    Runs inside the erase transaction (``volunteers.signals.volunteer_erasing``),
+    before the volunteer row goes; finished matches then keep only a NULL volunteer.
+    Requests that had them as companion look for someone else, and coordinators
+    and the person are told.
+    """
+    released = 0
+    for match in Match.objects.select_for_update().filter(volunteer_id=volunteer_id, status__in=ACTIVE_MATCH_STATUSES):
+        request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        was_accepted = match.status == MatchStatus.ACCEPTED
+        match.status = MatchStatus.CANCELLED
+        match.decided_at = timezone.now()
+        match.save(update_fields=["status", "decided_at"])
+        _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Konto der Begleitung gelöscht"))
+        if was_accepted and request.status == RequestStatus.CONFIRMED:
+            request.status = RequestStatus.SEARCHING
+            request.save(update_fields=["status", "updated_at"])
+        queue_after_commit(match_withdrawn_notice, match_id=match.pk, was_accepted=was_accepted)
+        queue_after_commit(propose, request_id=request.pk)
+        released += 1
+    Match.objects.filter(volunteer_id=volunteer_id).exclude(decline_reason="").update(decline_reason="")
+    Proposal.objects.filter(volunteer_id=volunteer_id).delete()
+    return released
+
+
+def match_accepted_for_request(*, request: AccompanimentRequest) -> Match | None:
+    return (
+        Match.objects.select_related("volunteer")
+        .filter(request=request, status__in=(MatchStatus.ACCEPTED, MatchStatus.DONE))
+        .first()
+    )
+
+
+# --- Volunteer side ----------------------------------------------------------------------------------------
+
+
+def match_is_expired(*, match: Match, now: datetime.datetime | None = None) -> bool:
+    """The volunteer's link stops working once the appointment is over."""
+    return (now or timezone.now()) >= match.ends_at
+
+
+def match_accept(*, match: Match) -> Match:
+    """The volunteer says yes: the request is confirmed and both sides get each other's details."""
+    with transaction.atomic():
+        request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if match.status == MatchStatus.ACCEPTED:
+            return match  # a double click
+        if match.status != MatchStatus.ASKED or match_is_expired(match=match):
+            raise MatchError(_("Diese Anfrage ist nicht mehr offen."))
+        if request.status not in SEARCHABLE_STATUSES:
+            raise MatchError(_("Für diese Anfrage wird keine Begleitung mehr gesucht. Danke trotzdem!"))
+        match.status = MatchStatus.ACCEPTED
+        match.decided_at = timezone.now()
+        try:
+            with transaction.atomic():
+                match.save(update_fields=["status", "decided_at"])
+        except IntegrityError:
+            raise MatchError(_("Sie haben zu dieser Zeit schon eine andere Begleitung."))
+        _record(match=match, kind=MatchEvent.Kind.ACCEPTED, actor=match.volunteer.user, role=Role.VOLUNTEER)
+        request.status = RequestStatus.CONFIRMED
+        request.save(update_fields=["status", "updated_at"])
+        # Others asked for the same request are no longer needed.
+        for other in Match.objects.filter(request=request, status=MatchStatus.ASKED).exclude(pk=match.pk):
+            other.status = MatchStatus.CANCELLED
+            other.decided_at = timezone.now()
+            other.save(update_fields=["status", "decided_at"])
+            _record(
+                match=other, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("jemand anderes hat zugesagt")
+            )
+            queue_after_commit(match_cancelled_notice, match_id=other.pk)
+        request.proposals.all().delete()
+    logger.info("match accepted id=%s request=%s", match.pk, request.pk)
+    queue_after_commit(match_confirmation, match_id=match.pk)
+    return match
+
+
+def match_decline(*, match: Match, reason: str = "") -> Match:
+    """The volunteer says no. Coordinators are told, and the next candidates are computed."""
+    with transaction.atomic():
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if match.status == MatchStatus.DECLINED:
+            return match
+        if match.status != MatchStatus.ASKED or match_is_expired(match=match):
+            raise MatchError(_("Diese Anfrage ist nicht mehr offen."))
+        match.status = MatchStatus.DECLINED
+        match.decided_at = timezone.now()
+        match.decline_reason = reason[:300]
+        match.save(update_fields=["status", "decided_at", "decline_reason"])
+        _record(match=match, kind=MatchEvent.Kind.DECLINED, actor=match.volunteer.user, role=Role.VOLUNTEER)
+    logger.info("match declined id=%s request=%s", match.pk, match.request_id)
+    queue_after_commit(match_declined_notice, match_id=match.pk)
+    queue_after_commit(propose, request_id=match.request_id)
+    return match
+
+
+def match_record_outcome(*, match: Match, outcome: str) -> Match:
+    """The volunteer's one-click feedback after the appointment; it feeds the statistics."""
+    if outcome not in Outcome.values:
+        raise MatchError(_("Bitte wählen Sie eine der Antworten."))
+    with transaction.atomic():
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if match.status not in (MatchStatus.ACCEPTED, MatchStatus.DONE):
+            raise MatchError(_("Zu dieser Begleitung können wir keine Rückmeldung speichern."))
+        if timezone.now() < match.starts_at:
+            raise MatchError(_("Der Termin hat noch nicht stattgefunden."))
+        match.status = MatchStatus.DONE
+        match.outcome = outcome
+        match.save(update_fields=["status", "outcome"])
+        _record(
+            match=match, kind=MatchEvent.Kind.OUTCOME, actor=match.volunteer.user, role=Role.VOLUNTEER, note=outcome
+        )
+        took_place = outcome == Outcome.TOOK_PLACE
+        AccompanimentRequest.objects.filter(pk=match.request_id, status=RequestStatus.CONFIRMED).update(
+            status=RequestStatus.DONE if took_place else RequestStatus.CANCELLED,
+            updated_at=timezone.now(),
+        )
+    return match
+
+
+# --- Mails (called by tasks; each claims its timestamp so it goes out once) ----------------------------------

@@ -1,0 +1,87 @@
+"""The volunteer's accept/decline page and the feedback page. GET never changes anything:
+mail scanners follow links, so every change is a POST from a button on the page."""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from matching.links import token_page
+from matching.matches import selectors
+from matching.matches import services as match_services
+from matching.models import MatchStatus, Outcome
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Grund (freiwillig)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices)
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "matching/match_not_found.html", status=404)
+
+
+@token_page
+@never_cache
+@require_http_methods(["GET", "POST"])
+def match_page(request: HttpRequest, token: str) -> HttpResponse:
+    match = selectors.match_by_token(token=token)
+    # A volunteer who erased their account took the link with them.
+    if match is None or match.volunteer_id is None or match_services.match_is_expired(match=match):
+        return _not_found(request)
+    decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                match_services.match_accept(match=match)
+                messages.success(
+                    request, _("Danke! Sie haben zugesagt. Die Kontaktdaten stehen unten und kommen per E-Mail.")
+                )
+                return redirect("einsatz:match", token=token)
+            if action == "decline" and decline_form.is_valid():
+                match_services.match_decline(match=match, reason=decline_form.cleaned_data["reason"])
+                messages.info(request, _("Schade, aber kein Problem. Wir fragen jemand anderes."))
+                return redirect("einsatz:match", token=token)
+        except match_services.MatchError as error:
+            messages.error(request, str(error))
+            return redirect("einsatz:match", token=token)
+        match.refresh_from_db()
+    return render(
+        request,
+        "matching/match.html",
+        {"match": match, "request_": match.request, "decline_form": decline_form, "MatchStatus": MatchStatus},
+    )
+
+
+@token_page
+@never_cache
+@require_http_methods(["GET", "POST"])
+def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
+    match = selectors.match_by_token(token=token)
+    if match is None or match.volunteer_id is None or match.status not in (MatchStatus.ACCEPTED, MatchStatus.DONE):
+        return _not_found(request)
+    if request.method == "POST":
+        form = OutcomeForm(request.POST)
+        if form.is_valid():
+            try:
+                match_services.match_record_outcome(match=match, outcome=form.cleaned_data["outcome"])
+                messages.success(request, _("Danke für Ihre Rückmeldung!"))
+            except match_services.MatchError as error:
+                messages.error(request, str(error))
+        else:
+            messages.error(request, _("Bitte wählen Sie eine der Antworten."))
+        return redirect("einsatz:feedback", token=token)
+    return render(request, "matching/match_feedback.html", {"match": match, "outcomes": Outcome.choices})

@@ -1,0 +1,497 @@
+"""The public request form and the forms on the status page.
+
+Plain forms, not ModelForms: the office picker, the split date and time and
+the spam checks do not map onto model fields one to one. The service
+(``services.request_create``) validates the model once more before saving.
+"""
+
+import datetime
+import re
+import zoneinfo
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+from core.bitmask import BitMaskField, to_mask
+from core.spam import SpamProtectionMixin
+from directory import selectors as directory_selectors
+from directory.choices import InitiativeService, Language
+from directory.models import Office
+from geo.forms import PostalCodeField
+from matching.models import (
+    DURATION_DEFAULT_MINUTES,
+    MESSAGE_MAX_LENGTH,
+    ContactChannel,
+    PreferredGender,
+    Purpose,
+)
+
+NEW_OFFICE = "new"
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S", "%H"]
+DURATION_CHOICES = [
+    (30, _("30 Minuten")),
+    (45, _("45 Minuten")),
+    (60, _("1 Stunde")),
+    (90, _("1½ Stunden")),
+    (120, _("2 Stunden")),
+    (180, _("3 Stunden")),
+    (240, _("4 Stunden")),
+]
+PHONE_RE = re.compile(r"\A\+?[0-9][0-9 /()\-]{4,28}\Z")
+NUL = "\x00"
+
+
+TOO_LONG = _("Bitte schreiben Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d).")
+
+
+def clean_search_text(value: str) -> str:
+    """Search text safe for the database: no NUL characters, not oversized."""
+    return (value or "").replace(NUL, "").strip()[:100]
+
+
+def appointment_bounds(now: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The earliest and the latest start a request may have."""
+    now = now or timezone.now()
+    return (
+        now + datetime.timedelta(hours=settings.REQUEST_MIN_LEAD_HOURS),
+        now + datetime.timedelta(days=settings.REQUEST_MAX_DAYS_AHEAD),
+    )
+
+
+def too_far_ahead_message() -> str:
+    return ngettext_lazy(
+        "Wir planen höchstens %(days)d Tag im Voraus. Bitte fragen Sie später noch einmal.",
+        "Wir planen höchstens %(days)d Tage im Voraus. Bitte fragen Sie später noch einmal.",
+        "days",
+    ) % {"days": settings.REQUEST_MAX_DAYS_AHEAD}
+
+
+class AppointmentTimeMixin(forms.Form):
+    """Date, time and length of the appointment, with the lead-time rules.
+
+    Shared by the request form and the "change the time" form on the status page.
+    """
+
+    date = forms.DateField(
+        label=_("Datum"),
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Bitte geben Sie das Datum Ihres Termins an."),
+            "invalid": _("Bitte geben Sie das Datum so ein: 24.12.2026."),
+        },
+    )
+    time = forms.TimeField(
+        label=_("Uhrzeit"),
+        input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Bitte geben Sie die Uhrzeit Ihres Termins an."),
+            "invalid": _("Bitte geben Sie die Uhrzeit so ein: 9:30."),
+        },
+    )
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Wie lange dauert der Termin ungefähr?"),
+        choices=DURATION_CHOICES,
+        coerce=int,
+        initial=DURATION_DEFAULT_MINUTES,
+        empty_value=DURATION_DEFAULT_MINUTES,
+        required=False,
+        error_messages={"invalid_choice": _("Bitte wählen Sie eine Dauer aus der Liste.")},
+    )
+
+    def clean_duration_minutes(self) -> int:
+        return self.cleaned_data.get("duration_minutes") or DURATION_DEFAULT_MINUTES
+
+    def clean_appointment(self) -> datetime.datetime | None:
+        """Combine date and time in local time and check the window; call from ``clean()``."""
+        date, time = self.cleaned_data.get("date"), self.cleaned_data.get("time")
+        if date is None or time is None:
+            return None
+        # Dates far outside the window are answered before any time-zone arithmetic,
+        # which overflows near year 1 and year 9999.
+        today = timezone.localdate()
+        if date < today:
+            self.add_error("date", _("Dieser Termin liegt in der Vergangenheit."))
+            return None
+        if date > today + datetime.timedelta(days=settings.REQUEST_MAX_DAYS_AHEAD + 1):
+            self.add_error("date", too_far_ahead_message())
+            return None
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        naive = datetime.datetime.combine(date, time.replace(second=0, microsecond=0))
+        starts_at = naive.replace(tzinfo=zone)
+        # A wall-clock time skipped by the switch to summer time does not exist.
+        if starts_at.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+            self.add_error("time", _("Diese Uhrzeit gibt es an diesem Tag nicht (Zeitumstellung)."))
+            return None
+        now = timezone.now()
+        earliest, latest = appointment_bounds(now)
+        if starts_at <= now:
+            self.add_error("date", _("Dieser Termin liegt in der Vergangenheit."))
+            return None
+        if starts_at < earliest:
+            self.add_error(
+                "date",
+                ngettext_lazy(
+                    "Ihr Termin muss mindestens %(hours)d Stunde in der Zukunft liegen. "
+                    "So schnell finden wir leider niemanden.",
+                    "Ihr Termin muss mindestens %(hours)d Stunden in der Zukunft liegen. "
+                    "So schnell finden wir leider niemanden.",
+                    "hours",
+                )
+                % {"hours": settings.REQUEST_MIN_LEAD_HOURS},
+            )
+            return None
+        if starts_at > latest:
+            self.add_error("date", too_far_ahead_message())
+            return None
+        return starts_at
+
+    def _date_attrs(self) -> None:
+        earliest, latest = appointment_bounds()
+        self.fields["date"].widget.attrs.update(
+            {
+                "min": timezone.localtime(earliest).date().isoformat(),
+                "max": timezone.localtime(latest).date().isoformat(),
+            }
+        )
+
+
+class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
+    """The form at /anfrage/. Required: a name, one contact, the office, date and time, consent."""
+
+    first_name = forms.CharField(
+        label=_("Ihr Vorname"),
+        max_length=50,
+        help_text=_("Oder ein anderer Name, mit dem wir Sie ansprechen dürfen."),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": _("Bitte sagen Sie uns, wie wir Sie ansprechen dürfen.")},
+    )
+    email = forms.EmailField(
+        label=_("E-Mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Diese E-Mail-Adresse stimmt nicht. Bitte prüfen Sie sie.")},
+    )
+    phone = forms.CharField(
+        label=_("Telefon"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+    )
+    preferred_contact = forms.ChoiceField(
+        label=_("Wie sollen wir uns melden?"),
+        choices=[("", _("egal")), *ContactChannel.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    office_query = forms.CharField(
+        label=_("Postleitzahl oder Ort des Amts"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+    )
+    office = forms.CharField(
+        label=_("Amt"),
+        required=False,
+        widget=forms.Select(attrs={"data-office-select": ""}),
+    )
+    new_office_name = forms.CharField(label=_("Name des Amts"), required=False, max_length=200)
+    new_office_street = forms.CharField(label=_("Straße und Hausnummer"), required=False, max_length=200)
+    new_office_postal_code = PostalCodeField(label=_("Postleitzahl des Amts"), required=False)
+
+    purpose = forms.ChoiceField(
+        label=_("Worum geht es?"),
+        choices=[("", _("keine Angabe")), *Purpose.choices],
+        required=False,
+    )
+    languages = BitMaskField(
+        label=_("Welche Sprachen sprechen Sie?"),
+        choices=Language.choices,
+        initial=to_mask([Language.GERMAN]),
+        required=False,
+    )
+    needs_language = forms.BooleanField(
+        label=_("Die Begleitung soll eine dieser Sprachen sprechen."),
+        required=False,
+    )
+    preferred_gender = forms.ChoiceField(
+        label=_("Wer soll Sie begleiten?"),
+        choices=[("", _("egal")), *PreferredGender.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    accessibility = forms.CharField(
+        label=_("Brauchen Sie Hilfe, zum Beispiel wegen einer Behinderung?"),
+        help_text=_("Zum Beispiel: Rollstuhl, Gebärdensprache, langsames Gehen."),
+        required=False,
+        max_length=200,
+    )
+    message = forms.CharField(
+        label=_("Möchten Sie uns noch etwas sagen?"),
+        help_text=_("Höchstens 500 Zeichen. Bitte keine Gesundheitsdaten oder Aktenzeichen."),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX_LENGTH}),
+    )
+    counselling_services = BitMaskField(
+        label=_("Brauchen Sie auch Beratung? Wozu?"),
+        help_text=_("Dann zeigen wir Ihnen Beratungsstellen in der Nähe Ihres Amts."),
+        # Without "Begleitung / Beistand": that is what this form asks for anyway.
+        choices=[choice for choice in InitiativeService.choices if choice[0] != InitiativeService.ESCORT],
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_("Ich bin einverstanden, dass Mitläufer meine Angaben speichert, um eine Begleitung zu finden."),
+        error_messages={"required": _("Ohne Ihr Einverständnis können wir keine Begleitung suchen.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "accessibility", "message", "new_office_name", "new_office_street"):
+            field = self.fields[name]
+            field.error_messages["max_length"] = TOO_LONG
+        self.fields["phone"].error_messages["max_length"] = _("Diese Telefonnummer ist zu lang.")
+        self.fields["email"].error_messages["max_length"] = _("Diese E-Mail-Adresse ist zu lang.")
+        self.fields["office_query"].error_messages["max_length"] = _("Bitte geben Sie nur Postleitzahl oder Ort ein.")
+        self._date_attrs()
+        self.office_results = self._office_results()
+        self.fields["office"].widget.choices = self._office_choices()
+        self.helper = self._helper()
+
+    # --- The office picker -------------------------------------------------------------------------------
+
+    def _value(self, name: str) -> str:
+        raw = self.data.get(self.add_prefix(name), "") if self.is_bound else self.initial.get(name, "")
+        return raw if isinstance(raw, str) else ""
+
+    def _office_results(self) -> list[Office]:
+        query = clean_search_text(self._value("office_query"))
+        return list(directory_selectors.offices_search(query=query)) if query else []
+
+    def _office_choices(self) -> list[tuple[str, str]]:
+        choices = [("", _("– Bitte wählen –"))]
+        offices = list(self.office_results)
+        selected = self._value("office")
+        if selected.isdigit() and len(selected) < 19 and all(str(o.pk) != selected for o in offices):
+            office = directory_selectors.office_get_for_request(office_id=int(selected))
+            if office is not None:
+                offices.insert(0, office)
+        choices += [(str(office.pk), office_label(office)) for office in offices]
+        choices.append((NEW_OFFICE, _("Mein Amt ist nicht dabei")))
+        return choices
+
+    def clean_office_query(self) -> str:
+        return clean_search_text(self.cleaned_data.get("office_query", ""))
+
+    def clean_office(self) -> Office | str | None:
+        value = self.cleaned_data.get("office", "")
+        if value == NEW_OFFICE:
+            return NEW_OFFICE
+        if not value:
+            if self.office_results:
+                raise ValidationError(_("Bitte wählen Sie Ihr Amt aus der Liste."), code="required")
+            raise ValidationError(
+                _(
+                    "Bitte suchen Sie Ihr Amt mit Postleitzahl oder Ort und wählen Sie es aus. "
+                    "Oder wählen Sie „Mein Amt ist nicht dabei“."
+                ),
+                code="required",
+            )
+        office = None
+        if value.isdigit() and len(value) < 19:
+            office = directory_selectors.office_get_for_request(office_id=int(value))
+        if office is None:
+            raise ValidationError(_("Bitte wählen Sie ein Amt aus der Liste."), code="invalid_choice")
+        return office
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "")
+        if phone and not PHONE_RE.match(phone):
+            raise ValidationError(
+                _("Bitte geben Sie eine Telefonnummer nur mit Ziffern ein, zum Beispiel 0203 123456."),
+                code="invalid",
+            )
+        return " ".join(phone.split())
+
+    def clean(self):
+        # The shared spam checks raise; the other checks still run, so a person sees every message at once.
+        spam_error = None
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            spam_error, cleaned = error, self.cleaned_data
+        email, phone = cleaned.get("email"), cleaned.get("phone")
+        if (
+            self.contact_required()
+            and not email
+            and not phone
+            and "email" not in self.errors
+            and "phone" not in self.errors
+        ):
+            message = _("Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an, damit wir Sie erreichen.")
+            self.add_error("email", message)
+            self.add_error("phone", message)
+        preferred = cleaned.get("preferred_contact")
+        if preferred == ContactChannel.EMAIL and phone and not email:
+            self.add_error("preferred_contact", _("Sie haben keine E-Mail-Adresse angegeben."))
+        elif preferred == ContactChannel.PHONE and email and not phone:
+            self.add_error("preferred_contact", _("Sie haben keine Telefonnummer angegeben."))
+        if cleaned.get("office") == NEW_OFFICE:
+            for name, message in (
+                ("new_office_name", _("Bitte geben Sie den Namen des Amts an.")),
+                ("new_office_postal_code", _("Bitte geben Sie die Postleitzahl des Amts an.")),
+            ):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        cleaned["starts_at"] = self.clean_appointment()
+        if spam_error is not None:
+            raise spam_error
+        return cleaned
+
+    def contact_required(self) -> bool:
+        """Whether the person must give an e-mail address or a phone number (see initiative_forms)."""
+        return True
+
+    def request_data(self) -> dict:
+        """Keyword arguments for ``services.request_create`` (without the office)."""
+        data = self.cleaned_data
+        preferred = data["preferred_contact"]
+        if not preferred:
+            preferred = ContactChannel.EMAIL if data["email"] and not data["phone"] else ""
+            preferred = ContactChannel.PHONE if data["phone"] and not data["email"] else preferred
+        return {
+            "first_name": " ".join(data["first_name"].split()),
+            "email": data["email"],
+            "phone": data["phone"],
+            "preferred_contact": preferred,
+            "starts_at": data["starts_at"],
+            "duration_minutes": data["duration_minutes"],
+            "purpose": data["purpose"],
+            "languages": data["languages"],
+            "needs_language": data["needs_language"],
+            "preferred_gender": data["preferred_gender"],
+            "accessibility": data["accessibility"].strip(),
+            "message": data["message"].strip(),
+            "counselling_services": data["counselling_services"],
+        }
+
+    def new_office_data(self) -> dict | None:
+        if self.cleaned_data.get("office") != NEW_OFFICE:
+            return None
+        return {
+            "name": self.cleaned_data["new_office_name"],
+            "street": self.cleaned_data["new_office_street"],
+            "postal_code": self.cleaned_data["new_office_postal_code"],
+        }
+
+    # --- Layout ------------------------------------------------------------------------------------------
+
+    # makemessages does not look for {% translate %} inside Python strings: these mark the texts of the
+    # HTML snippets below for the catalogue (the snippets translate them when they are rendered).
+    _HTML_TEXTS = (
+        gettext_noop("Eins von beiden genügt: E-Mail oder Telefon."),
+        gettext_noop("Mein Amt ist nicht dabei:"),
+        gettext_noop("Was wir speichern und wann wir es löschen"),
+    )
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
+            Div("hp_contact", css_class="d-none", aria_hidden="true"),
+            "form_started",
+            Fieldset(_("Wie dürfen wir Sie nennen?"), "first_name"),
+            Fieldset(
+                _("Wie erreichen wir Sie?"),
+                HTML(
+                    '<p class="form-text mt-0">{% load i18n %}'
+                    '{% translate "Eins von beiden genügt: E-Mail oder Telefon." %}</p>'
+                ),
+                "email",
+                "phone",
+                "preferred_contact",
+            ),
+            Fieldset(
+                _("Wo ist Ihr Termin?"),
+                Div(
+                    Field("office_query", wrapper_class="flex-grow-1 mb-0"),
+                    # StrictButton, not Submit: Submit always adds btn-primary, which hid the
+                    # outline button's text (blue on blue).
+                    StrictButton(
+                        _("Ämter suchen"),
+                        type="submit",
+                        name="search",
+                        value="1",
+                        css_class="btn-outline-primary",
+                        formnovalidate="formnovalidate",
+                        data_office_search="",
+                    ),
+                    css_class="d-flex gap-2 align-items-end mb-3",
+                ),
+                "office",
+                Div(
+                    HTML('<p class="fw-semibold mb-2">{% load i18n %}{% translate "Mein Amt ist nicht dabei:" %}</p>'),
+                    "new_office_name",
+                    "new_office_street",
+                    "new_office_postal_code",
+                    css_class="border rounded p-3 mb-3",
+                    css_id="new-office",
+                ),
+            ),
+            Fieldset(_("Wann ist Ihr Termin?"), "date", "time", "duration_minutes", "purpose"),
+            Fieldset(
+                _("Freiwillige Angaben"),
+                Field("languages", wrapper_class="checkbox-columns"),
+                "needs_language",
+                "preferred_gender",
+                "accessibility",
+                "message",
+            ),
+            Fieldset(
+                _("Brauchen Sie auch Beratung?"),
+                Field("counselling_services", wrapper_class="checkbox-columns"),
+            ),
+            Fieldset(
+                _("Einverständnis"),
+                "consent",
+                HTML(
+                    '<p class="form-text">{% load i18n %}<a href="{% url "privacy" %}">'
+                    '{% translate "Was wir speichern und wann wir es löschen" %}</a></p>'
+                ),
+            ),
+        )
+        return helper
+
+
+def office_label(office: Office) -> str:
+    parts = [office.name]
+    address = ", ".join(part for part in (office.street, f"{office.postal_code_id} {office.city}".strip()) if part)
+    if address:
+        parts.append(address)
+    return " – ".join(parts)
+
+
+class RescheduleForm(AppointmentTimeMixin, forms.Form):
+    """Change the time on the status page; the same rules as the request form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._date_attrs()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["starts_at"] = self.clean_appointment()
+        return cleaned

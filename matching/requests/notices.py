@@ -1,0 +1,71 @@
+"""The mails about a request: to the person (with the status link) and to the coordinators, and their task."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+
+from core.mail import coordinator_addresses, mail_send
+from core.tasks import RETRY_TRANSIENT
+from matching.links import request_admin_url, request_status_url
+from matching.models import (
+    AccompanimentRequest,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class Event:
+    """What a notification is about."""
+
+    CREATED = "created"
+    RESCHEDULED = "rescheduled"
+    CANCELLED = "cancelled"
+    ALL = (CREATED, RESCHEDULED, CANCELLED)
+
+
+def request_notify(*, request_id: int, event: str) -> int:
+    """Send the mails for one event: to the person (if they gave an e-mail) and to the coordinators.
+
+    The coordinators' mail holds only a link into the admin, never the person's data.
+    Returns the number of mails sent.
+    """
+    if event not in Event.ALL:
+        raise ValueError(f"unknown event {event!r}")
+    request = AccompanimentRequest.objects.select_related("office").filter(pk=request_id).first()
+    if request is None:
+        logger.info("request notice skipped: request id=%s is gone", request_id)
+        return 0
+    # A task delivered twice (acks_late after a worker crash) sends its mails once.
+    once = f"request-notice:{request.pk}:{event}:{request.updated_at.timestamp()}"
+    if not cache.add(once, 1, timeout=24 * 60 * 60):
+        logger.info("request notice already sent id=%s event=%s", request.pk, event)
+        return 0
+    sent = 0
+    if request.email and not request.is_erased:
+        mail_send(
+            template=f"matching/email/request_{event}",
+            context={"request": request, "status_url": request_status_url(request=request)},
+            language=request.language,
+            to=[request.email],
+        )
+        sent += 1
+    recipients = coordinator_addresses()
+    if recipients:
+        # Bcc: coordinators do not need to see each other's addresses.
+        mail_send(
+            template=f"matching/email/coordinator_{event}",
+            context={"request": request, "admin_url": request_admin_url(request=request)},
+            language=settings.LANGUAGE_CODE,
+            bcc=recipients,
+        )
+        sent += 1
+    logger.info("request notice sent id=%s event=%s mails=%s", request.pk, event, sent)
+    return sent
+
+
+@shared_task(**RETRY_TRANSIENT)
+def request_notice(*, request_id: int, event: str) -> None:
+
+    request_notify(request_id=request_id, event=event)

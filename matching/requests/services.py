@@ -1,0 +1,236 @@
+"""Writes of accompaniment requests: create, reschedule, cancel, notify, purge.
+
+Views, the admin, commands and tasks call these. No personal data goes into
+logs or task arguments: only ids, counts and event names.
+"""
+
+import datetime
+import logging
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.tasks import queue_after_commit
+from directory import services as directory_services
+from directory.models import Initiative, Office
+from matching.engine.proposals import propose
+from matching.matches.services import matches_release_for_request
+from matching.models import (
+    OPEN_STATUSES,
+    AccompanimentRequest,
+    ContactChannel,
+    RequestStatus,
+)
+from matching.requests.notices import Event, request_notice
+
+logger = logging.getLogger(__name__)
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"[^0-9]", "", phone)
+
+
+def _find_duplicate(
+    *,
+    office: Office,
+    starts_at: datetime.datetime,
+    email: str,
+    phone: str,
+    now: datetime.datetime,
+    same_person: Q | None = None,
+):
+    since = now - datetime.timedelta(minutes=settings.REQUEST_DUPLICATE_MINUTES)
+    contact = Q(pk__in=[])
+    if email:
+        contact |= Q(email__iexact=email)
+    if phone:
+        contact |= ~Q(phone="")
+    candidates = AccompanimentRequest.objects.filter(
+        contact, same_person or Q(), office=office, starts_at=starts_at, created_at__gte=since, status__in=OPEN_STATUSES
+    )
+    for candidate in candidates:
+        if email and candidate.email.lower() == email.lower():
+            return candidate
+        if phone and candidate.phone and _digits(candidate.phone) == _digits(phone):
+            return candidate
+    return None
+
+
+@transaction.atomic
+def request_create(
+    *,
+    office: Office | None = None,
+    new_office: dict | None = None,
+    first_name: str,
+    email: str = "",
+    phone: str = "",
+    preferred_contact: str = "",
+    starts_at: datetime.datetime,
+    duration_minutes: int = 60,
+    purpose: str = "",
+    languages: int = 0,
+    needs_language: bool = False,
+    preferred_gender: str = "",
+    accessibility: str = "",
+    message: str = "",
+    language: str = "",
+    privacy_policy_version: str = "",
+    counselling_services: int = 0,
+    filed_by_initiative: Initiative | None = None,
+    filed_by=None,
+    client_consent_recorded_at: datetime.datetime | None = None,
+    contact_via_initiative: bool = False,
+) -> tuple[AccompanimentRequest, bool]:
+    """Save a request, or find the same one sent minutes ago.
+
+    Returns ``(request, created)``. ``new_office`` (name, street, postal_code)
+    is the fallback "Mein Amt ist nicht dabei" and becomes an unverified office.
+    The last four arguments are for requests an initiative files for a client
+    (``request_create_for_initiative``).
+    """
+    if office is None:
+        if new_office is None:
+            raise ValueError("request_create needs an office or new_office")
+        office = directory_services.office_get_or_create_unverified(**new_office)
+    now = timezone.now()
+    # One request per office at a time gets here: a double click cannot slip two rows past the check.
+    Office.objects.select_for_update().filter(pk=office.pk).first()
+    # With the initiative's contact, two clients of one initiative share e-mail and phone: the name tells them apart.
+    same_person = Q(first_name=first_name, filed_by_initiative=filed_by_initiative) if contact_via_initiative else None
+    duplicate = _find_duplicate(
+        office=office, starts_at=starts_at, email=email, phone=phone, now=now, same_person=same_person
+    )
+    if duplicate is not None:
+        logger.info("request duplicate submission id=%s", duplicate.pk)
+        return duplicate, False
+    request = AccompanimentRequest(
+        office=office,
+        first_name=first_name,
+        email=email,
+        phone=phone,
+        preferred_contact=preferred_contact,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        purpose=purpose,
+        languages=languages,
+        needs_language=needs_language,
+        preferred_gender=preferred_gender,
+        accessibility=accessibility,
+        message=message,
+        language=(language or settings.LANGUAGE_CODE)[:10],
+        consent_given_at=now,
+        privacy_policy_version=privacy_policy_version or settings.PRIVACY_POLICY_VERSION,
+        counselling_services=counselling_services,
+        filed_by_initiative=filed_by_initiative,
+        filed_by=filed_by,
+        client_consent_recorded_at=client_consent_recorded_at,
+        contact_via_initiative=contact_via_initiative,
+    )
+    request.full_clean()
+    request.save()
+    logger.info("request created id=%s office=%s", request.pk, office.pk)
+    _after_change(request=request, event=Event.CREATED)
+    return request, True
+
+
+def initiative_contact(*, initiative: Initiative) -> dict:
+    """The initiative's e-mail and phone as a request's contact (its public e-mail, else its contact address)."""
+    phone_field = AccompanimentRequest._meta.get_field("phone")
+    phone = initiative.phone if len(initiative.phone) <= phone_field.max_length else ""
+    email = initiative.email or initiative.contact_email
+    return {"email": email, "phone": phone, "preferred_contact": ContactChannel.EMAIL if email else ""}
+
+
+def request_create_for_initiative(
+    *,
+    initiative: Initiative,
+    filed_by,
+    use_initiative_contact: bool,
+    office: Office | None = None,
+    new_office: dict | None = None,
+    **request_data,
+) -> tuple[AccompanimentRequest, bool]:
+    """A request an initiative's staff file for a client who consented; then matched like any other.
+
+    With ``use_initiative_contact`` the client gave no contact of their own: the
+    initiative's e-mail and phone go in instead and the request says so
+    (``contact_via_initiative``), so coordinators and the companion call the initiative.
+    """
+    if use_initiative_contact:
+        request_data.update(initiative_contact(initiative=initiative))
+    return request_create(
+        office=office,
+        new_office=new_office,
+        filed_by_initiative=initiative,
+        filed_by=filed_by,
+        client_consent_recorded_at=timezone.now(),
+        contact_via_initiative=use_initiative_contact,
+        **request_data,
+    )
+
+
+def _after_change(*, request: AccompanimentRequest, event: str) -> None:
+    if event in (Event.RESCHEDULED, Event.CANCELLED):
+        # A companion asked for, or confirmed for, the old appointment is released and told.
+        matches_release_for_request(request=request)
+    if event in (Event.CREATED, Event.RESCHEDULED):
+        queue_after_commit(propose, request_id=request.pk)
+    queue_after_commit(request_notice, request_id=request.pk, event=event)
+
+
+@transaction.atomic
+def request_reschedule(
+    *, request: AccompanimentRequest, starts_at: datetime.datetime, duration_minutes: int
+) -> AccompanimentRequest:
+    """Move the appointment. A companion found for the old time is not assumed to have time for the new one."""
+    request = AccompanimentRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValueError("only an open request can be moved")
+    if request.starts_at == starts_at and request.duration_minutes == duration_minutes:
+        return request
+    request.starts_at = starts_at
+    request.duration_minutes = duration_minutes
+    request.proposals_run_at = None
+    if request.status == RequestStatus.CONFIRMED:
+        request.status = RequestStatus.SEARCHING
+    request.full_clean()
+    request.save(update_fields=["starts_at", "duration_minutes", "proposals_run_at", "status", "updated_at"])
+    logger.info("request rescheduled id=%s", request.pk)
+    _after_change(request=request, event=Event.RESCHEDULED)
+    return request
+
+
+@transaction.atomic
+def request_cancel(*, request: AccompanimentRequest) -> AccompanimentRequest:
+    """Cancel the request; cancelling twice changes nothing."""
+    now = timezone.now()
+    claimed = AccompanimentRequest.objects.filter(pk=request.pk, status__in=OPEN_STATUSES).update(
+        status=RequestStatus.CANCELLED, cancelled_at=now, updated_at=now
+    )
+    request.refresh_from_db()
+    if claimed == 1:
+        logger.info("request cancelled id=%s", request.pk)
+        _after_change(request=request, event=Event.CANCELLED)
+    return request
+
+
+# --- Notifications --------------------------------------------------------------------------------------
+
+
+def coordinator_recipients() -> list[str]:
+    """settings.COORDINATOR_EMAILS and every active staff user's address, without duplicates."""
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email")
+    seen: dict[str, str] = {}
+    for address in [*settings.COORDINATOR_EMAILS, *(email for (email,) in staff)]:
+        seen.setdefault(address.strip().lower(), address.strip())
+    return [address for key, address in seen.items() if key]
+
+
+# --- Data protection ------------------------------------------------------------------------------------
+
+
+# --- Referrals ------------------------------------------------------------------------------------------

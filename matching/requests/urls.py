@@ -1,0 +1,13 @@
+from django.urls import path
+
+from matching.requests import views
+
+app_name = "matching"
+
+urlpatterns = [
+    path("", views.request_new, name="new"),
+    path("aemter/", views.office_search, name="office_search"),
+    path("<str:token>/", views.request_status, name="status"),
+    path("<str:token>/absagen/", views.request_cancel, name="cancel"),
+    path("<str:token>/aendern/", views.request_reschedule, name="reschedule"),
+]

@@ -1,0 +1,158 @@
+"""The public request form and the secret status page. Thin: forms validate, services write."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.spam import rate_limit_hit
+from directory import selectors as directory_selectors
+from matching.links import request_status_url, token_page
+from matching.matches import services as match_services
+from matching.requests import selectors, services
+from matching.requests.forms import RequestForm, RescheduleForm, clean_search_text, office_label
+
+logger = logging.getLogger(__name__)
+
+# The codes core.spam rejects a submission with.
+REJECTION_CODES = ("honeypot", "too_fast", "tampered", "expired")
+
+# Requests created in this browser session: a double click shows the first one again.
+SESSION_KEY = "matching_request_ids"
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    # The same page for every token that does not open a request.
+    return render(request, "matching/request_not_found.html", status=404)
+
+
+def _rejected(form: RequestForm) -> str | None:
+    for code in REJECTION_CODES:
+        if form.has_error(NON_FIELD_ERRORS, code):
+            return code
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = RequestForm(initial={"office_query": clean_search_text(request.GET.get("amt", ""))})
+        return render(request, "matching/request_form.html", {"form": form})
+
+    if "search" in request.POST:
+        # "Ämter suchen" without JavaScript: show the offices found, no errors yet.
+        form = RequestForm(request.POST)
+        form.helper.form_show_errors = False
+        return render(request, "matching/request_form.html", {"form": form, "searched": True})
+
+    if rate_limit_hit(
+        request=request,
+        scope="request-form",
+        limit=settings.REQUEST_RATE_LIMIT,
+        period_seconds=settings.REQUEST_RATE_LIMIT_SECONDS,
+    ):
+        logger.warning("request form rejected: rate limit")
+        return render(request, "matching/request_rate_limited.html", status=429)
+
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        reason = _rejected(form)
+        if reason:
+            logger.warning("request form rejected: %s", reason)
+        return render(request, "matching/request_form.html", {"form": form}, status=400 if reason else 200)
+
+    new_office = form.new_office_data()
+    accompaniment, created = services.request_create(
+        office=None if new_office else form.cleaned_data["office"],
+        new_office=new_office,
+        language=get_language() or settings.LANGUAGE_CODE,
+        privacy_policy_version=settings.PRIVACY_POLICY_VERSION,
+        **form.request_data(),
+    )
+    own = request.session.get(SESSION_KEY, [])
+    if created:
+        request.session[SESSION_KEY] = [*own, accompaniment.pk][-20:]
+        messages.success(request, _("Danke! Ihre Anfrage ist angekommen."))
+        return redirect("matching:status", token=accompaniment.token)
+    if accompaniment.pk in own:
+        messages.info(request, _("Diese Anfrage haben Sie schon geschickt. Hier ist sie."))
+        return redirect("matching:status", token=accompaniment.token)
+    # Someone else could know the contact, office and time: never hand out the link here.
+    return render(request, "matching/request_duplicate.html", {"has_email": bool(accompaniment.email)})
+
+
+@require_GET
+def office_search(request: HttpRequest) -> JsonResponse:
+    """The office picker's live search (progressive enhancement; the form works without it)."""
+    query = clean_search_text(request.GET.get("q", ""))
+    offices = directory_selectors.offices_search(query=query) if query else []
+    return JsonResponse({"results": [{"id": office.pk, "label": office_label(office)} for office in offices]})
+
+
+@never_cache
+@token_page
+@require_GET
+def request_status(request: HttpRequest, token: str) -> HttpResponse:
+    accompaniment = selectors.request_by_token(token=token)
+    if accompaniment is None:
+        return _not_found(request)
+    return render(
+        request,
+        "matching/request_status.html",
+        {
+            "accompaniment": accompaniment,
+            "status_url": request_status_url(request=accompaniment),
+            "companion_match": match_services.match_accepted_for_request(request=accompaniment),
+            "referral_initiatives": selectors.request_referral_initiatives(request=accompaniment),
+        },
+    )
+
+
+@never_cache
+@token_page
+@require_http_methods(["GET", "POST"])
+def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    accompaniment = selectors.request_by_token(token=token)
+    if accompaniment is None:
+        return _not_found(request)
+    if not accompaniment.is_open:
+        return redirect("matching:status", token=token)
+    if request.method == "POST":
+        services.request_cancel(request=accompaniment)
+        messages.success(request, _("Ihre Anfrage ist abgesagt. Danke, dass Sie uns Bescheid geben."))
+        return redirect("matching:status", token=token)
+    return render(request, "matching/request_cancel.html", {"accompaniment": accompaniment})
+
+
+@never_cache
+@token_page
+@require_http_methods(["GET", "POST"])
+def request_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    accompaniment = selectors.request_by_token(token=token)
+    if accompaniment is None:
+        return _not_found(request)
+    if not accompaniment.is_open:
+        return redirect("matching:status", token=token)
+    initial = {
+        "date": timezone.localtime(accompaniment.starts_at).date(),
+        "time": timezone.localtime(accompaniment.starts_at).time(),
+        "duration_minutes": accompaniment.duration_minutes,
+    }
+    form = RescheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.request_reschedule(
+            request=accompaniment,
+            starts_at=form.cleaned_data["starts_at"],
+            duration_minutes=form.cleaned_data["duration_minutes"],
+        )
+        messages.success(request, _("Ihr neuer Termin ist gespeichert. Wir suchen passend dazu eine Begleitung."))
+        return redirect("matching:status", token=token)
+    return render(request, "matching/request_reschedule.html", {"accompaniment": accompaniment, "form": form})
