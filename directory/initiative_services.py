@@ -152,15 +152,3 @@ def initiative_resend_edit_link(*, initiative: Initiative) -> bool:
 
 
 # --- Mails -------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-

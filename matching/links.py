@@ -10,12 +10,12 @@ from django.urls import reverse
 from matching.models import AccompanimentRequest, Match
 
 
-def request_status_url(*, request: AccompanimentRequest) -> str:
-    return settings.SITE_URL + reverse("matching:status", kwargs={"token": request.token})
+def request_status_url(*, escort_request: AccompanimentRequest) -> str:
+    return settings.SITE_URL + reverse("matching:status", kwargs={"token": escort_request.token})
 
 
-def request_admin_url(*, request: AccompanimentRequest) -> str:
-    return settings.SITE_URL + reverse("admin:matching_accompanimentrequest_change", args=[request.pk])
+def request_admin_url(*, escort_request: AccompanimentRequest) -> str:
+    return settings.SITE_URL + reverse("admin:matching_accompanimentrequest_change", args=[escort_request.pk])
 
 
 def match_url(*, match: Match, name: str = "einsatz:match") -> str:

@@ -45,18 +45,18 @@ def requests_for_export(*, requests: QuerySet[AccompanimentRequest]) -> QuerySet
     )
 
 
-def request_csv_row(request: AccompanimentRequest) -> list:
-    initiative = request.filed_by_initiative
+def request_csv_row(escort_request: AccompanimentRequest) -> list:
+    initiative = escort_request.filed_by_initiative
     values = {
-        "id": request.pk,
-        "status": request.get_status_display(),
-        "office": request.office.name,
-        "office_kind": request.office.get_kind_display(),
-        "postal_code": request.office.postal_code_id,
-        "starts_at": timezone.localtime(request.starts_at),
-        "duration_minutes": request.duration_minutes,
-        "created_at": timezone.localtime(request.created_at),
-        "outcome": Outcome(request.match_outcome).label if request.match_outcome else "",
+        "id": escort_request.pk,
+        "status": escort_request.get_status_display(),
+        "office": escort_request.office.name,
+        "office_kind": escort_request.office.get_kind_display(),
+        "postal_code": escort_request.office.postal_code_id,
+        "starts_at": timezone.localtime(escort_request.starts_at),
+        "duration_minutes": escort_request.duration_minutes,
+        "created_at": timezone.localtime(escort_request.created_at),
+        "outcome": Outcome(escort_request.match_outcome).label if escort_request.match_outcome else "",
         "filed_by_initiative": initiative.name if initiative else "",
     }
     return [values[name] for name in REQUEST_COLUMNS]
@@ -64,6 +64,6 @@ def request_csv_row(request: AccompanimentRequest) -> list:
 
 def requests_csv_response(*, requests: Iterable[AccompanimentRequest]) -> HttpResponse:
     with translation.override("de"):
-        rows = [request_csv_row(request) for request in requests]
+        rows = [request_csv_row(escort_request) for escort_request in requests]
     filename = f"anfragen-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(filename=filename, header=REQUEST_COLUMNS, rows=rows)

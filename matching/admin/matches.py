@@ -66,7 +66,7 @@ class RequestMatchingAdminMixin:
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
-            extra_context.update(request_matching_overview(request=obj))
+            extra_context.update(request_matching_overview(escort_request=obj))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _act(self, request: HttpRequest, pk: int, action: Callable[[AccompanimentRequest], str]):
@@ -86,7 +86,7 @@ class RequestMatchingAdminMixin:
     def ask_view(self, request, pk: int, volunteer_id: int):
         def action(obj):
             volunteer = get_object_or_404(Volunteer, pk=volunteer_id)
-            match_ask(request=obj, volunteer=volunteer, actor=request.user)
+            match_ask(escort_request=obj, volunteer=volunteer, actor=request.user)
             return _("%(name)s ist angefragt und bekommt eine E-Mail.") % {"name": volunteer.display_name}
 
         return self._act(request, pk, action)

@@ -137,25 +137,25 @@ class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, 
         return [*fields, "office", "starts_at", "duration_minutes"]
 
     @admin.display(description=_("Art des Amts"), ordering="office__kind")
-    def office_kind(self, request: AccompanimentRequest) -> str:
-        return request.office.get_kind_display()
+    def office_kind(self, escort_request: AccompanimentRequest) -> str:
+        return escort_request.office.get_kind_display()
 
     @admin.display(description=_("Sprachen"))
-    def languages_display(self, request: AccompanimentRequest) -> str:
-        return ", ".join(request.language_labels) or "–"
+    def languages_display(self, escort_request: AccompanimentRequest) -> str:
+        return ", ".join(escort_request.language_labels) or "–"
 
     @admin.display(description=_("Gewünschte Beratung"))
-    def counselling_display(self, request: AccompanimentRequest) -> str:
-        return ", ".join(request.counselling_labels) or "–"
+    def counselling_display(self, escort_request: AccompanimentRequest) -> str:
+        return ", ".join(escort_request.counselling_labels) or "–"
 
     @admin.action(description=_("Als CSV exportieren (ohne persönliche Daten)"))
     def export_csv(self, request, queryset):
         return requests_csv_response(requests=requests_for_export(requests=queryset))
 
     @admin.display(description=_("Link für die Person"))
-    def status_link(self, request: AccompanimentRequest) -> str:
-        if request.pk is None:
+    def status_link(self, escort_request: AccompanimentRequest) -> str:
+        if escort_request.pk is None:
             return "–"
-        url = request_status_url(request=request)
+        url = request_status_url(escort_request=escort_request)
         # For people who gave only a phone number: the coordinator can pass the link on.
         return format_html('<a href="{}" rel="noreferrer" target="_blank">{}</a>', url, url)

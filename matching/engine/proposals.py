@@ -26,60 +26,61 @@ from volunteers.models import Volunteer
 logger = logging.getLogger(__name__)
 
 
-
 def proposals_refresh(*, request_id: int, now: datetime.datetime | None = None) -> list[Proposal]:
     """Recompute and store the ranked candidates of a request. Idempotent.
 
     Does nothing for a request that is gone, erased, or no longer searching.
     """
-    request = AccompanimentRequest.objects.select_related("office", "office__postal_code").filter(pk=request_id).first()
-    if request is None or request.status not in SEARCHABLE_STATUSES or request.is_erased:
+    escort_request = (
+        AccompanimentRequest.objects.select_related("office", "office__postal_code").filter(pk=request_id).first()
+    )
+    if escort_request is None or escort_request.status not in SEARCHABLE_STATUSES or escort_request.is_erased:
         logger.info("proposals_refresh: request id=%s not searching, skipped", request_id)
         return []
-    office_index_ensure(office=request.office)
+    office_index_ensure(office=escort_request.office)
     candidates = candidates_search(
-        office_id=request.office_id,
-        office_kind=request.office.kind,
-        starts_at=request.starts_at,
-        ends_at=request.ends_at,
-        languages=request.languages,
-        needs_language=request.needs_language,
-        preferred_gender=request.preferred_gender,
-        request_id=request.pk,
+        office_id=escort_request.office_id,
+        office_kind=escort_request.office.kind,
+        starts_at=escort_request.starts_at,
+        ends_at=escort_request.ends_at,
+        languages=escort_request.languages,
+        needs_language=escort_request.needs_language,
+        preferred_gender=escort_request.preferred_gender,
+        request_id=escort_request.pk,
         now=now,
     )
     volunteers = Volunteer.objects.in_bulk([c.volunteer_id for c in candidates])
     with transaction.atomic():
         # Lock the request so two concurrent runs cannot interleave their rows.
-        request = AccompanimentRequest.objects.select_for_update().get(pk=request.pk)
-        request.proposals.all().delete()
+        escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
+        escort_request.proposals.all().delete()
         proposals = Proposal.objects.bulk_create(
             [
                 Proposal(
-                    request=request,
+                    request=escort_request,
                     volunteer_id=candidate.volunteer_id,
                     rank=rank,
                     distance_km=round(candidate.km, 1),
                     recent_matches=candidate.recent_matches,
                     last_match_at=candidate.last_match_at,
                     reasons=proposal_reasons(
-                        request=request, volunteer=volunteers[candidate.volunteer_id], candidate=candidate
+                        escort_request=escort_request, volunteer=volunteers[candidate.volunteer_id], candidate=candidate
                     ),
                 )
                 for rank, candidate in enumerate(candidates, start=1)
             ]
         )
         updates = {"proposals_run_at": timezone.now()}
-        if request.status == RequestStatus.RECEIVED:
+        if escort_request.status == RequestStatus.RECEIVED:
             updates["status"] = RequestStatus.SEARCHING
-        AccompanimentRequest.objects.filter(pk=request.pk).update(**updates)
+        AccompanimentRequest.objects.filter(pk=escort_request.pk).update(**updates)
     logger.info("proposals_refresh: request id=%s, %s candidates", request_id, len(proposals))
     return proposals
 
 
-def proposal_reasons(*, request: AccompanimentRequest, volunteer: Volunteer, candidate: Candidate) -> list[str]:
+def proposal_reasons(*, escort_request: AccompanimentRequest, volunteer: Volunteer, candidate: Candidate) -> list[str]:
     """Why this volunteer qualifies, in the coordinators' language (the site default)."""
-    slot = appointment_slot(request.starts_at)
+    slot = appointment_slot(escort_request.starts_at)
     with translation.override(settings.LANGUAGE_CODE):
         reasons = [
             _("%(km)s km entfernt, fährt bis %(radius)s km")
@@ -90,10 +91,12 @@ def proposal_reasons(*, request: AccompanimentRequest, volunteer: Volunteer, can
                 _("hat meistens %(day)s %(part)s Zeit")
                 % {"day": Weekday(slot[0]).label, "part": DayPart(slot[1]).label}
             )
-        if request.needs_language:
-            shared = [str(lang.label) for lang in Language if (request.languages & volunteer.languages) & (1 << lang)]
+        if escort_request.needs_language:
+            shared = [
+                str(lang.label) for lang in Language if (escort_request.languages & volunteer.languages) & (1 << lang)
+            ]
             reasons.append(_("spricht %(languages)s") % {"languages": ", ".join(shared)})
-        if request.preferred_gender:
+        if escort_request.preferred_gender:
             reasons.append(_("passt zum Wunsch: %(gender)s") % {"gender": volunteer.get_gender_display()})
         reasons.append(_("%(count)s Begleitungen in den letzten 30 Tagen") % {"count": candidate.recent_matches})
         return [str(reason) for reason in reasons]

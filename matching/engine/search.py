@@ -41,8 +41,6 @@ COUNTED_MATCH_STATUSES = (MatchStatus.ACCEPTED, MatchStatus.DONE)
 # --- The distance index -----------------------------------------------------------------------------------
 
 
-
-
 # --- The candidate search -----------------------------------------------------------------------------------
 
 

@@ -61,7 +61,7 @@ def match_send_invitation(*, match_id: int) -> bool:
         field="invitation_sent_at",
         send=lambda: mail_send(
             template="matching/email/match_invitation",
-            context={"match": match, "request": match.request, "url": match_url(match=match)},
+            context={"match": match, "escort_request": match.request, "url": match_url(match=match)},
             to=[match.volunteer.user.email],
             language=match.volunteer.language,
         ),
@@ -74,22 +74,26 @@ def _send_to_both_sides(*, match_id: int, field: str, template: str, volunteer_a
     match = _load(match_id)
     if match is None or match.status != MatchStatus.ACCEPTED:
         return False
-    request = match.request
+    escort_request = match.request
 
     def send() -> None:
         mail_send(
             template=f"{template}_volunteer",
-            context={"match": match, "request": request, "url": match_url(match=match)},
+            context={"match": match, "escort_request": escort_request, "url": match_url(match=match)},
             to=[match.volunteer.user.email],
             language=match.volunteer.language,
             attachments=volunteer_attachments(match) if volunteer_attachments else (),
         )
-        if request.email and not request.is_erased:
+        if escort_request.email and not escort_request.is_erased:
             mail_send(
                 template=f"{template}_requester",
-                context={"match": match, "request": request, "status_url": request_status_url(request=request)},
-                to=[request.email],
-                language=request.language,
+                context={
+                    "match": match,
+                    "escort_request": escort_request,
+                    "status_url": request_status_url(escort_request=escort_request),
+                },
+                to=[escort_request.email],
+                language=escort_request.language,
             )
 
     return _send_claimed(match_id=match.pk, field=field, send=send)
@@ -119,7 +123,11 @@ def match_send_feedback_request(*, match_id: int) -> bool:
         field="feedback_requested_at",
         send=lambda: mail_send(
             template="matching/email/match_feedback",
-            context={"match": match, "request": match.request, "url": match_url(match=match, name="einsatz:feedback")},
+            context={
+                "match": match,
+                "escort_request": match.request,
+                "url": match_url(match=match, name="einsatz:feedback"),
+            },
             to=[match.volunteer.user.email],
             language=match.volunteer.language,
         ),
@@ -138,7 +146,7 @@ def match_send_cancelled_notice(*, match_id: int) -> bool:
         return False
     mail_send(
         template="matching/email/match_cancelled",
-        context={"match": match, "request": match.request},
+        context={"match": match, "escort_request": match.request},
         to=[match.volunteer.user.email],
         language=match.volunteer.language,
     )
@@ -150,23 +158,23 @@ def match_send_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
     match = Match.objects.select_related("request", "request__office").filter(pk=match_id).first()
     if match is None or not _once(f"withdrawn:{match_id}"):
         return 0
-    request = match.request
+    escort_request = match.request
     sent = 0
     recipients = coordinator_addresses()
     if recipients:
         mail_send(
             template="matching/email/coordinator_withdrawn",
-            context={"match": match, "admin_url": request_admin_url(request=request)},
+            context={"match": match, "admin_url": request_admin_url(escort_request=escort_request)},
             language=settings.LANGUAGE_CODE,
             bcc=recipients,
         )
         sent += 1
-    if was_accepted and request.email and not request.is_erased:
+    if was_accepted and escort_request.email and not escort_request.is_erased:
         mail_send(
             template="matching/email/match_withdrawn_requester",
-            context={"request": request, "status_url": request_status_url(request=request)},
-            to=[request.email],
-            language=request.language,
+            context={"escort_request": escort_request, "status_url": request_status_url(escort_request=escort_request)},
+            to=[escort_request.email],
+            language=escort_request.language,
         )
         sent += 1
     return sent
@@ -180,7 +188,7 @@ def match_send_declined_notice(*, match_id: int) -> bool:
         return False
     mail_send(
         template="matching/email/coordinator_declined",
-        context={"match": match, "admin_url": request_admin_url(request=match.request)},
+        context={"match": match, "admin_url": request_admin_url(escort_request=match.request)},
         language=settings.LANGUAGE_CODE,
         bcc=recipients,
     )
@@ -191,8 +199,8 @@ def match_ics(*, match: Match) -> str:
     """An iCalendar file for the volunteer's calendar."""
     from icalendar import Calendar, Event
 
-    request = match.request
-    office = request.office
+    escort_request = match.request
+    office = escort_request.office
     calendar = Calendar()
     calendar.add("prodid", "-//Mitläufer//Begleitung//DE")
     calendar.add("version", "2.0")

@@ -57,23 +57,25 @@ def _record(*, match: Match, kind: str, actor=None, role: str, note: str = "") -
 # --- Coordinator side -------------------------------------------------------------------------------------
 
 
-def match_ask(*, request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
+def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
     """Ask a volunteer to accompany a request; mails them their secret link."""
     with transaction.atomic():
-        request = AccompanimentRequest.objects.select_for_update().get(pk=request.pk)
-        if request.status not in SEARCHABLE_STATUSES:
+        escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
+        if escort_request.status not in SEARCHABLE_STATUSES:
             raise MatchError(_("Für diese Anfrage wird keine Begleitung mehr gesucht."))
-        if active_match_exists(volunteer_id=volunteer.pk, starts_at=request.starts_at, ends_at=request.ends_at):
+        if active_match_exists(
+            volunteer_id=volunteer.pk, starts_at=escort_request.starts_at, ends_at=escort_request.ends_at
+        ):
             raise MatchError(_("Diese Person ist zu der Zeit schon angefragt oder unterwegs."))
-        block_from, block_until = match_block(request.starts_at, request.ends_at)
+        block_from, block_until = match_block(escort_request.starts_at, escort_request.ends_at)
         try:
             # A savepoint, so a refusal by the database leaves the outer transaction usable.
             with transaction.atomic():
                 match = Match.objects.create(
-                    request=request,
+                    request=escort_request,
                     volunteer=volunteer,
-                    starts_at=request.starts_at,
-                    ends_at=request.ends_at,
+                    starts_at=escort_request.starts_at,
+                    ends_at=escort_request.ends_at,
                     blocked_from=block_from,
                     blocked_until=block_until,
                 )
@@ -81,8 +83,8 @@ def match_ask(*, request: AccompanimentRequest, volunteer: Volunteer, actor) -> 
             raise MatchError(_("Diese Person ist zu der Zeit schon angefragt oder unterwegs."))
         _record(match=match, kind=MatchEvent.Kind.ASKED, actor=actor, role=Role.COORDINATOR)
         # Asked volunteers are not proposed again; the list is recomputed without them.
-        request.proposals.filter(volunteer=volunteer).delete()
-    logger.info("match asked id=%s request=%s", match.pk, request.pk)
+        escort_request.proposals.filter(volunteer=volunteer).delete()
+    logger.info("match asked id=%s request=%s", match.pk, escort_request.pk)
     queue_after_commit(match_invitation, match_id=match.pk)
     return match
 
@@ -90,7 +92,7 @@ def match_ask(*, request: AccompanimentRequest, volunteer: Volunteer, actor) -> 
 def match_cancel(*, match: Match, actor, note: str = "") -> Match:
     """A coordinator withdraws a match (asked or accepted); the request looks for someone again."""
     with transaction.atomic():
-        request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        escort_request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
         match = Match.objects.select_for_update().get(pk=match.pk)
         if match.status not in ACTIVE_MATCH_STATUSES:
             raise MatchError(_("Diese Begleitung ist schon beendet."))
@@ -99,12 +101,12 @@ def match_cancel(*, match: Match, actor, note: str = "") -> Match:
         match.decided_at = timezone.now()
         match.save(update_fields=["status", "decided_at"])
         _record(match=match, kind=MatchEvent.Kind.CANCELLED, actor=actor, role=Role.COORDINATOR, note=note)
-        if was_accepted and request.status == RequestStatus.CONFIRMED:
-            request.status = RequestStatus.SEARCHING
-            request.save(update_fields=["status", "updated_at"])
+        if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
+            escort_request.status = RequestStatus.SEARCHING
+            escort_request.save(update_fields=["status", "updated_at"])
     logger.info("match cancelled id=%s by coordinator", match.pk)
     queue_after_commit(match_cancelled_notice, match_id=match.pk)
-    queue_after_commit(propose, request_id=request.pk)
+    queue_after_commit(propose, request_id=escort_request.pk)
     return match
 
 
@@ -112,16 +114,16 @@ def match_reassign(*, match: Match, volunteer: Volunteer, actor) -> Match:
     """Withdraw a match and ask someone else, recorded as one reassignment."""
     with transaction.atomic():
         match_cancel(match=match, actor=actor, note=_("neu vergeben"))
-        request = AccompanimentRequest.objects.get(pk=match.request_id)
-        new = match_ask(request=request, volunteer=volunteer, actor=actor)
+        escort_request = AccompanimentRequest.objects.get(pk=match.request_id)
+        new = match_ask(escort_request=escort_request, volunteer=volunteer, actor=actor)
         _record(match=new, kind=MatchEvent.Kind.REASSIGNED, actor=actor, role=Role.COORDINATOR, note=f"#{match.pk}")
     return new
 
 
-def matches_release_for_request(*, request: AccompanimentRequest) -> int:
+def matches_release_for_request(*, escort_request: AccompanimentRequest) -> int:
     """The person cancelled or moved the appointment: withdraw every active match of the request."""
     released = 0
-    for match in Match.objects.select_for_update().filter(request=request, status__in=ACTIVE_MATCH_STATUSES):
+    for match in Match.objects.select_for_update().filter(request=escort_request, status__in=ACTIVE_MATCH_STATUSES):
         match.status = MatchStatus.CANCELLED
         match.decided_at = timezone.now()
         match.save(update_fields=["status", "decided_at"])
@@ -141,27 +143,27 @@ def matches_release_for_volunteer(*, volunteer_id: int) -> int:
     """
     released = 0
     for match in Match.objects.select_for_update().filter(volunteer_id=volunteer_id, status__in=ACTIVE_MATCH_STATUSES):
-        request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        escort_request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
         was_accepted = match.status == MatchStatus.ACCEPTED
         match.status = MatchStatus.CANCELLED
         match.decided_at = timezone.now()
         match.save(update_fields=["status", "decided_at"])
         _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Konto der Begleitung gelöscht"))
-        if was_accepted and request.status == RequestStatus.CONFIRMED:
-            request.status = RequestStatus.SEARCHING
-            request.save(update_fields=["status", "updated_at"])
+        if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
+            escort_request.status = RequestStatus.SEARCHING
+            escort_request.save(update_fields=["status", "updated_at"])
         queue_after_commit(match_withdrawn_notice, match_id=match.pk, was_accepted=was_accepted)
-        queue_after_commit(propose, request_id=request.pk)
+        queue_after_commit(propose, request_id=escort_request.pk)
         released += 1
     Match.objects.filter(volunteer_id=volunteer_id).exclude(decline_reason="").update(decline_reason="")
     Proposal.objects.filter(volunteer_id=volunteer_id).delete()
     return released
 
 
-def match_accepted_for_request(*, request: AccompanimentRequest) -> Match | None:
+def match_accepted_for_request(*, escort_request: AccompanimentRequest) -> Match | None:
     return (
         Match.objects.select_related("volunteer")
-        .filter(request=request, status__in=(MatchStatus.ACCEPTED, MatchStatus.DONE))
+        .filter(request=escort_request, status__in=(MatchStatus.ACCEPTED, MatchStatus.DONE))
         .first()
     )
 
@@ -177,13 +179,13 @@ def match_is_expired(*, match: Match, now: datetime.datetime | None = None) -> b
 def match_accept(*, match: Match) -> Match:
     """The volunteer says yes: the request is confirmed and both sides get each other's details."""
     with transaction.atomic():
-        request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        escort_request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
         match = Match.objects.select_for_update().get(pk=match.pk)
         if match.status == MatchStatus.ACCEPTED:
             return match  # a double click
         if match.status != MatchStatus.ASKED or match_is_expired(match=match):
             raise MatchError(_("Diese Anfrage ist nicht mehr offen."))
-        if request.status not in SEARCHABLE_STATUSES:
+        if escort_request.status not in SEARCHABLE_STATUSES:
             raise MatchError(_("Für diese Anfrage wird keine Begleitung mehr gesucht. Danke trotzdem!"))
         match.status = MatchStatus.ACCEPTED
         match.decided_at = timezone.now()
@@ -193,10 +195,10 @@ def match_accept(*, match: Match) -> Match:
         except IntegrityError:
             raise MatchError(_("Sie haben zu dieser Zeit schon eine andere Begleitung."))
         _record(match=match, kind=MatchEvent.Kind.ACCEPTED, actor=match.volunteer.user, role=Role.VOLUNTEER)
-        request.status = RequestStatus.CONFIRMED
-        request.save(update_fields=["status", "updated_at"])
+        escort_request.status = RequestStatus.CONFIRMED
+        escort_request.save(update_fields=["status", "updated_at"])
         # Others asked for the same request are no longer needed.
-        for other in Match.objects.filter(request=request, status=MatchStatus.ASKED).exclude(pk=match.pk):
+        for other in Match.objects.filter(request=escort_request, status=MatchStatus.ASKED).exclude(pk=match.pk):
             other.status = MatchStatus.CANCELLED
             other.decided_at = timezone.now()
             other.save(update_fields=["status", "decided_at"])
@@ -204,8 +206,8 @@ def match_accept(*, match: Match) -> Match:
                 match=other, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("jemand anderes hat zugesagt")
             )
             queue_after_commit(match_cancelled_notice, match_id=other.pk)
-        request.proposals.all().delete()
-    logger.info("match accepted id=%s request=%s", match.pk, request.pk)
+        escort_request.proposals.all().delete()
+    logger.info("match accepted id=%s request=%s", match.pk, escort_request.pk)
     queue_after_commit(match_confirmation, match_id=match.pk)
     return match
 

@@ -62,7 +62,7 @@ def match_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "matching/match.html",
-        {"match": match, "request_": match.request, "decline_form": decline_form, "MatchStatus": MatchStatus},
+        {"match": match, "escort_request": match.request, "decline_form": decline_form, "MatchStatus": MatchStatus},
     )
 
 

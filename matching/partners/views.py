@@ -43,10 +43,10 @@ def initiative_staff_required(view):
 
 
 def _own_request(initiative, pk: int):
-    accompaniment = selectors.initiative_request_get(initiative=initiative, pk=pk)
-    if accompaniment is None:
+    escort_request = selectors.initiative_request_get(initiative=initiative, pk=pk)
+    if escort_request is None:
         raise Http404
-    return accompaniment
+    return escort_request
 
 
 @initiative_staff_required
@@ -71,7 +71,7 @@ def request_new(request: HttpRequest, initiative) -> HttpResponse:
     if not form.is_valid():
         return render(request, "matching/initiative/request_form.html", {"initiative": initiative, "form": form})
     new_office = form.new_office_data()
-    accompaniment, created = services.request_create_for_initiative(
+    escort_request, created = services.request_create_for_initiative(
         initiative=initiative,
         filed_by=request.user,
         use_initiative_contact=form.cleaned_data["use_initiative_contact"],
@@ -83,25 +83,25 @@ def request_new(request: HttpRequest, initiative) -> HttpResponse:
     )
     if created:
         messages.success(request, _("Die Anfrage ist angekommen. Wir suchen eine Begleitung."))
-    elif accompaniment.filed_by_initiative_id == initiative.pk:
+    elif escort_request.filed_by_initiative_id == initiative.pk:
         messages.info(request, _("Diese Anfrage haben Sie schon geschickt. Hier ist sie."))
     else:
         # The person asked for themselves already; that request is theirs, not the initiative's.
-        return render(request, "matching/request_duplicate.html", {"has_email": bool(accompaniment.email)})
-    return redirect("initiative:detail", pk=accompaniment.pk)
+        return render(request, "matching/request_duplicate.html", {"has_email": bool(escort_request.email)})
+    return redirect("initiative:detail", pk=escort_request.pk)
 
 
 @initiative_staff_required
 def request_detail(request: HttpRequest, initiative, pk: int) -> HttpResponse:
-    accompaniment = _own_request(initiative, pk)
+    escort_request = _own_request(initiative, pk)
     return render(
         request,
         "matching/initiative/request_detail.html",
         {
             "initiative": initiative,
-            "accompaniment": accompaniment,
-            "companion_match": match_services.match_accepted_for_request(request=accompaniment),
-            "referral_initiatives": request_referral_initiatives(request=accompaniment),
+            "escort_request": escort_request,
+            "companion_match": match_services.match_accepted_for_request(escort_request=escort_request),
+            "referral_initiatives": request_referral_initiatives(escort_request=escort_request),
         },
     )
 
@@ -109,13 +109,13 @@ def request_detail(request: HttpRequest, initiative, pk: int) -> HttpResponse:
 @initiative_staff_required
 @require_http_methods(["GET", "POST"])
 def request_cancel(request: HttpRequest, initiative, pk: int) -> HttpResponse:
-    accompaniment = _own_request(initiative, pk)
-    if not accompaniment.is_open:
+    escort_request = _own_request(initiative, pk)
+    if not escort_request.is_open:
         return redirect("initiative:detail", pk=pk)
     if request.method == "POST":
-        services.request_cancel(request=accompaniment)
+        services.request_cancel(escort_request=escort_request)
         messages.success(request, _("Die Anfrage ist abgesagt."))
         return redirect("initiative:detail", pk=pk)
     return render(
-        request, "matching/initiative/request_cancel.html", {"initiative": initiative, "accompaniment": accompaniment}
+        request, "matching/initiative/request_cancel.html", {"initiative": initiative, "escort_request": escort_request}
     )

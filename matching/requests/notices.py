@@ -33,22 +33,22 @@ def request_notify(*, request_id: int, event: str) -> int:
     """
     if event not in Event.ALL:
         raise ValueError(f"unknown event {event!r}")
-    request = AccompanimentRequest.objects.select_related("office").filter(pk=request_id).first()
-    if request is None:
+    escort_request = AccompanimentRequest.objects.select_related("office").filter(pk=request_id).first()
+    if escort_request is None:
         logger.info("request notice skipped: request id=%s is gone", request_id)
         return 0
     # A task delivered twice (acks_late after a worker crash) sends its mails once.
-    once = f"request-notice:{request.pk}:{event}:{request.updated_at.timestamp()}"
+    once = f"request-notice:{escort_request.pk}:{event}:{escort_request.updated_at.timestamp()}"
     if not cache.add(once, 1, timeout=24 * 60 * 60):
-        logger.info("request notice already sent id=%s event=%s", request.pk, event)
+        logger.info("request notice already sent id=%s event=%s", escort_request.pk, event)
         return 0
     sent = 0
-    if request.email and not request.is_erased:
+    if escort_request.email and not escort_request.is_erased:
         mail_send(
             template=f"matching/email/request_{event}",
-            context={"request": request, "status_url": request_status_url(request=request)},
-            language=request.language,
-            to=[request.email],
+            context={"escort_request": escort_request, "status_url": request_status_url(escort_request=escort_request)},
+            language=escort_request.language,
+            to=[escort_request.email],
         )
         sent += 1
     recipients = coordinator_addresses()
@@ -56,12 +56,12 @@ def request_notify(*, request_id: int, event: str) -> int:
         # Bcc: coordinators do not need to see each other's addresses.
         mail_send(
             template=f"matching/email/coordinator_{event}",
-            context={"request": request, "admin_url": request_admin_url(request=request)},
+            context={"escort_request": escort_request, "admin_url": request_admin_url(escort_request=escort_request)},
             language=settings.LANGUAGE_CODE,
             bcc=recipients,
         )
         sent += 1
-    logger.info("request notice sent id=%s event=%s mails=%s", request.pk, event, sent)
+    logger.info("request notice sent id=%s event=%s mails=%s", escort_request.pk, event, sent)
     return sent
 
 

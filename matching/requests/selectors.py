@@ -14,10 +14,10 @@ def request_by_token(*, token: str) -> AccompanimentRequest | None:
     """
     if not isinstance(token, str) or not TOKEN_RE.match(token):
         return None
-    request = AccompanimentRequest.objects.select_related("office").filter(token=token).first()
-    if request is None or not constant_time_compare(request.token, token):
+    escort_request = AccompanimentRequest.objects.select_related("office").filter(token=token).first()
+    if escort_request is None or not constant_time_compare(escort_request.token, token):
         return None
-    return request
+    return escort_request
 
 
 # --- Matches -------------------------------------------------------------------------------------------------
@@ -28,50 +28,50 @@ def request_by_token(*, token: str) -> AccompanimentRequest | None:
 REFERRALS_SHOWN = 5
 
 
-def request_referral_initiatives(*, request) -> list:
+def request_referral_initiatives(*, escort_request) -> list:
     """Up to five published initiatives near the request's office offering the advice the person asked for.
 
     One query (none if no advice was asked for); the office must be loaded with the request.
     """
     from directory.initiative_selectors import initiatives_near
 
-    if not request.counselling_services or request.is_erased:
+    if not escort_request.counselling_services or escort_request.is_erased:
         return []
     return initiatives_near(
-        latitude=request.office.latitude,
-        longitude=request.office.longitude,
-        services=request.counselling_services,
+        latitude=escort_request.office.latitude,
+        longitude=escort_request.office.longitude,
+        services=escort_request.counselling_services,
         limit=REFERRALS_SHOWN,
     )
 
 
-def request_fallback_initiatives(*, request) -> list:
+def request_fallback_initiatives(*, escort_request) -> list:
     """Published initiatives offering "Begleitung / Beistand" near the request's office."""
     from directory.choices import InitiativeService
     from directory.initiative_selectors import initiatives_near
 
     return initiatives_near(
-        latitude=request.office.latitude,
-        longitude=request.office.longitude,
+        latitude=escort_request.office.latitude,
+        longitude=escort_request.office.longitude,
         services=1 << InitiativeService.ESCORT,
         limit=REFERRALS_SHOWN,
     )
 
 
-def request_matching_overview(*, request) -> dict:
+def request_matching_overview(*, escort_request) -> dict:
     """What the request's admin page shows about matching: proposals, matches with their history."""
     from django.db.models import Prefetch
 
     from matching.models import Match, MatchEvent
 
-    proposals = list(request.proposals.select_related("volunteer", "volunteer__user").order_by("rank"))
+    proposals = list(escort_request.proposals.select_related("volunteer", "volunteer__user").order_by("rank"))
     matches = list(
-        Match.objects.filter(request=request)
+        Match.objects.filter(request=escort_request)
         .select_related("volunteer")
         .prefetch_related(Prefetch("events", queryset=MatchEvent.objects.select_related("actor")))
         .order_by("-created_at")
     )
     active = next((m for m in matches if m.is_active), None)
     # No volunteer nearby: initiatives that go along to offices themselves, as a fallback.
-    fallback = [] if proposals else request_fallback_initiatives(request=request)
+    fallback = [] if proposals else request_fallback_initiatives(escort_request=escort_request)
     return {"proposals": proposals, "matches": matches, "active_match": active, "fallback_initiatives": fallback}

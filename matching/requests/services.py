@@ -107,7 +107,7 @@ def request_create(
     if duplicate is not None:
         logger.info("request duplicate submission id=%s", duplicate.pk)
         return duplicate, False
-    request = AccompanimentRequest(
+    escort_request = AccompanimentRequest(
         office=office,
         first_name=first_name,
         email=email,
@@ -130,11 +130,11 @@ def request_create(
         client_consent_recorded_at=client_consent_recorded_at,
         contact_via_initiative=contact_via_initiative,
     )
-    request.full_clean()
-    request.save()
-    logger.info("request created id=%s office=%s", request.pk, office.pk)
-    _after_change(request=request, event=Event.CREATED)
-    return request, True
+    escort_request.full_clean()
+    escort_request.save()
+    logger.info("request created id=%s office=%s", escort_request.pk, office.pk)
+    _after_change(escort_request=escort_request, event=Event.CREATED)
+    return escort_request, True
 
 
 def initiative_contact(*, initiative: Initiative) -> dict:
@@ -173,49 +173,49 @@ def request_create_for_initiative(
     )
 
 
-def _after_change(*, request: AccompanimentRequest, event: str) -> None:
+def _after_change(*, escort_request: AccompanimentRequest, event: str) -> None:
     if event in (Event.RESCHEDULED, Event.CANCELLED):
         # A companion asked for, or confirmed for, the old appointment is released and told.
-        matches_release_for_request(request=request)
+        matches_release_for_request(escort_request=escort_request)
     if event in (Event.CREATED, Event.RESCHEDULED):
-        queue_after_commit(propose, request_id=request.pk)
-    queue_after_commit(request_notice, request_id=request.pk, event=event)
+        queue_after_commit(propose, request_id=escort_request.pk)
+    queue_after_commit(request_notice, request_id=escort_request.pk, event=event)
 
 
 @transaction.atomic
 def request_reschedule(
-    *, request: AccompanimentRequest, starts_at: datetime.datetime, duration_minutes: int
+    *, escort_request: AccompanimentRequest, starts_at: datetime.datetime, duration_minutes: int
 ) -> AccompanimentRequest:
     """Move the appointment. A companion found for the old time is not assumed to have time for the new one."""
-    request = AccompanimentRequest.objects.select_for_update().get(pk=request.pk)
-    if not request.is_open:
+    escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
+    if not escort_request.is_open:
         raise ValueError("only an open request can be moved")
-    if request.starts_at == starts_at and request.duration_minutes == duration_minutes:
-        return request
-    request.starts_at = starts_at
-    request.duration_minutes = duration_minutes
-    request.proposals_run_at = None
-    if request.status == RequestStatus.CONFIRMED:
-        request.status = RequestStatus.SEARCHING
-    request.full_clean()
-    request.save(update_fields=["starts_at", "duration_minutes", "proposals_run_at", "status", "updated_at"])
-    logger.info("request rescheduled id=%s", request.pk)
-    _after_change(request=request, event=Event.RESCHEDULED)
-    return request
+    if escort_request.starts_at == starts_at and escort_request.duration_minutes == duration_minutes:
+        return escort_request
+    escort_request.starts_at = starts_at
+    escort_request.duration_minutes = duration_minutes
+    escort_request.proposals_run_at = None
+    if escort_request.status == RequestStatus.CONFIRMED:
+        escort_request.status = RequestStatus.SEARCHING
+    escort_request.full_clean()
+    escort_request.save(update_fields=["starts_at", "duration_minutes", "proposals_run_at", "status", "updated_at"])
+    logger.info("request rescheduled id=%s", escort_request.pk)
+    _after_change(escort_request=escort_request, event=Event.RESCHEDULED)
+    return escort_request
 
 
 @transaction.atomic
-def request_cancel(*, request: AccompanimentRequest) -> AccompanimentRequest:
+def request_cancel(*, escort_request: AccompanimentRequest) -> AccompanimentRequest:
     """Cancel the request; cancelling twice changes nothing."""
     now = timezone.now()
-    claimed = AccompanimentRequest.objects.filter(pk=request.pk, status__in=OPEN_STATUSES).update(
+    claimed = AccompanimentRequest.objects.filter(pk=escort_request.pk, status__in=OPEN_STATUSES).update(
         status=RequestStatus.CANCELLED, cancelled_at=now, updated_at=now
     )
-    request.refresh_from_db()
+    escort_request.refresh_from_db()
     if claimed == 1:
-        logger.info("request cancelled id=%s", request.pk)
-        _after_change(request=request, event=Event.CANCELLED)
-    return request
+        logger.info("request cancelled id=%s", escort_request.pk)
+        _after_change(escort_request=escort_request, event=Event.CANCELLED)
+    return escort_request
 
 
 # --- Notifications --------------------------------------------------------------------------------------

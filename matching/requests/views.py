@@ -70,7 +70,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         return render(request, "matching/request_form.html", {"form": form}, status=400 if reason else 200)
 
     new_office = form.new_office_data()
-    accompaniment, created = services.request_create(
+    escort_request, created = services.request_create(
         office=None if new_office else form.cleaned_data["office"],
         new_office=new_office,
         language=get_language() or settings.LANGUAGE_CODE,
@@ -79,14 +79,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
     own = request.session.get(SESSION_KEY, [])
     if created:
-        request.session[SESSION_KEY] = [*own, accompaniment.pk][-20:]
+        request.session[SESSION_KEY] = [*own, escort_request.pk][-20:]
         messages.success(request, _("Danke! Ihre Anfrage ist angekommen."))
-        return redirect("matching:status", token=accompaniment.token)
-    if accompaniment.pk in own:
+        return redirect("matching:status", token=escort_request.token)
+    if escort_request.pk in own:
         messages.info(request, _("Diese Anfrage haben Sie schon geschickt. Hier ist sie."))
-        return redirect("matching:status", token=accompaniment.token)
+        return redirect("matching:status", token=escort_request.token)
     # Someone else could know the contact, office and time: never hand out the link here.
-    return render(request, "matching/request_duplicate.html", {"has_email": bool(accompaniment.email)})
+    return render(request, "matching/request_duplicate.html", {"has_email": bool(escort_request.email)})
 
 
 @require_GET
@@ -101,17 +101,17 @@ def office_search(request: HttpRequest) -> JsonResponse:
 @token_page
 @require_GET
 def request_status(request: HttpRequest, token: str) -> HttpResponse:
-    accompaniment = selectors.request_by_token(token=token)
-    if accompaniment is None:
+    escort_request = selectors.request_by_token(token=token)
+    if escort_request is None:
         return _not_found(request)
     return render(
         request,
         "matching/request_status.html",
         {
-            "accompaniment": accompaniment,
-            "status_url": request_status_url(request=accompaniment),
-            "companion_match": match_services.match_accepted_for_request(request=accompaniment),
-            "referral_initiatives": selectors.request_referral_initiatives(request=accompaniment),
+            "escort_request": escort_request,
+            "status_url": request_status_url(escort_request=escort_request),
+            "companion_match": match_services.match_accepted_for_request(escort_request=escort_request),
+            "referral_initiatives": selectors.request_referral_initiatives(escort_request=escort_request),
         },
     )
 
@@ -120,39 +120,39 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
 @token_page
 @require_http_methods(["GET", "POST"])
 def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    accompaniment = selectors.request_by_token(token=token)
-    if accompaniment is None:
+    escort_request = selectors.request_by_token(token=token)
+    if escort_request is None:
         return _not_found(request)
-    if not accompaniment.is_open:
+    if not escort_request.is_open:
         return redirect("matching:status", token=token)
     if request.method == "POST":
-        services.request_cancel(request=accompaniment)
+        services.request_cancel(escort_request=escort_request)
         messages.success(request, _("Ihre Anfrage ist abgesagt. Danke, dass Sie uns Bescheid geben."))
         return redirect("matching:status", token=token)
-    return render(request, "matching/request_cancel.html", {"accompaniment": accompaniment})
+    return render(request, "matching/request_cancel.html", {"escort_request": escort_request})
 
 
 @never_cache
 @token_page
 @require_http_methods(["GET", "POST"])
 def request_reschedule(request: HttpRequest, token: str) -> HttpResponse:
-    accompaniment = selectors.request_by_token(token=token)
-    if accompaniment is None:
+    escort_request = selectors.request_by_token(token=token)
+    if escort_request is None:
         return _not_found(request)
-    if not accompaniment.is_open:
+    if not escort_request.is_open:
         return redirect("matching:status", token=token)
     initial = {
-        "date": timezone.localtime(accompaniment.starts_at).date(),
-        "time": timezone.localtime(accompaniment.starts_at).time(),
-        "duration_minutes": accompaniment.duration_minutes,
+        "date": timezone.localtime(escort_request.starts_at).date(),
+        "time": timezone.localtime(escort_request.starts_at).time(),
+        "duration_minutes": escort_request.duration_minutes,
     }
     form = RescheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.request_reschedule(
-            request=accompaniment,
+            escort_request=escort_request,
             starts_at=form.cleaned_data["starts_at"],
             duration_minutes=form.cleaned_data["duration_minutes"],
         )
         messages.success(request, _("Ihr neuer Termin ist gespeichert. Wir suchen passend dazu eine Begleitung."))
         return redirect("matching:status", token=token)
-    return render(request, "matching/request_reschedule.html", {"accompaniment": accompaniment, "form": form})
+    return render(request, "matching/request_reschedule.html", {"escort_request": escort_request, "form": form})

@@ -81,21 +81,21 @@ def make_request(*, office: Office, starts_at, using: str = "default", **fields)
         "status": "searching",
     }
     values.update(fields)
-    request = AccompanimentRequest(**values)
-    request.save(using=using)
-    return request
+    escort_request = AccompanimentRequest(**values)
+    escort_request.save(using=using)
+    return escort_request
 
 
 def book(*, volunteer: Volunteer, office: Office, starts_at, status=MatchStatus.ACCEPTED, using="default") -> Match:
     """An existing match of a volunteer (a booking), with its own request."""
-    request = make_request(office=office, starts_at=starts_at, using=using, status="confirmed")
-    block_from, block_until = match_block(request.starts_at, request.ends_at)
+    escort_request = make_request(office=office, starts_at=starts_at, using=using, status="confirmed")
+    block_from, block_until = match_block(escort_request.starts_at, escort_request.ends_at)
     match = Match(
-        request=request,
+        request=escort_request,
         volunteer=volunteer,
         status=status,
-        starts_at=request.starts_at,
-        ends_at=request.ends_at,
+        starts_at=escort_request.starts_at,
+        ends_at=escort_request.ends_at,
         blocked_from=block_from,
         blocked_until=block_until,
     )
@@ -114,7 +114,7 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
         if abs(lat - origin.latitude) < 0.6 and abs(lon - origin.longitude) < 0.9
     ]
     starts_at = next_weekday_at(rng.randrange(8, 19), days_ahead=rng.randrange(2, 20))
-    request = make_request(
+    escort_request = make_request(
         office=office,
         starts_at=starts_at,
         using=using,
@@ -163,24 +163,24 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
     if rng.random() < 0.5:
         # Somebody already declined this very request.
         declined = rng.choice(list(Volunteer.objects.using(using).order_by("pk")))
-        block_from, block_until = match_block(request.starts_at, request.ends_at)
+        block_from, block_until = match_block(escort_request.starts_at, escort_request.ends_at)
         Match(
-            request=request, volunteer=declined, status=MatchStatus.DECLINED, starts_at=request.starts_at,
-            ends_at=request.ends_at, blocked_from=block_from, blocked_until=block_until,
+            request=escort_request, volunteer=declined, status=MatchStatus.DECLINED, starts_at=escort_request.starts_at,
+            ends_at=escort_request.ends_at, blocked_from=block_from, blocked_until=block_until,
         ).save(using=using)  # fmt: skip
-    return office, request
+    return office, escort_request
 
 
-def oracle(*, request: AccompanimentRequest, using: str = "default", limit: int = 5) -> list[tuple[int, float]]:
+def oracle(*, escort_request: AccompanimentRequest, using: str = "default", limit: int = 5) -> list[tuple[int, float]]:
     """The brute-force answer: every volunteer, geopy distances, every rule written out in Python."""
-    office = Office.objects.using(using).get(pk=request.office_id)
+    office = Office.objects.using(using).get(pk=escort_request.office_id)
     now = timezone.now()
-    slot = appointment_slot(request.starts_at)
+    slot = appointment_slot(escort_request.starts_at)
     if slot is None:
         return []
     slot_bit = 1 << availability_position(*slot)
-    day = timezone.localtime(request.starts_at).date()
-    block_from, block_until = match_block(request.starts_at, request.ends_at)
+    day = timezone.localtime(escort_request.starts_at).date()
+    block_from, block_until = match_block(escort_request.starts_at, escort_request.ends_at)
     verified = set(
         EmailAddress.objects.using(using).filter(verified=True, primary=True).values_list("user_id", flat=True)
     )
@@ -198,14 +198,14 @@ def oracle(*, request: AccompanimentRequest, using: str = "default", limit: int 
             or (volunteer.paused_until is not None and volunteer.paused_until >= day)
             or not volunteer.availability & slot_bit
             or not volunteer.office_kinds & (1 << office.kind)
-            or (request.needs_language and not volunteer.languages & request.languages)
-            or (request.preferred_gender and volunteer.gender != request.preferred_gender)
+            or (escort_request.needs_language and not volunteer.languages & escort_request.languages)
+            or (escort_request.preferred_gender and volunteer.gender != escort_request.preferred_gender)
             or Absence.objects.using(using).filter(volunteer=volunteer, starts_on__lte=day, ends_on__gte=day).exists()
             or any(
                 m.status in ACTIVE_MATCH_STATUSES and m.blocked_from < block_until and m.blocked_until > block_from
                 for m in matches
             )
-            or any(m.request_id == request.pk and m.status == MatchStatus.DECLINED for m in matches)
+            or any(m.request_id == escort_request.pk and m.status == MatchStatus.DECLINED for m in matches)
         ):
             continue
         counted = [m.starts_at for m in matches if m.status in ("accepted", "done") and m.starts_at <= now]

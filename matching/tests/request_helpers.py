@@ -66,5 +66,5 @@ def make_request(*, the_office: Office | None = None, starts_at=None, **fields) 
         "languages": 1,
     }
     values.update(fields)
-    request, _ = request_create(office=the_office or office(), **values)
-    return request
+    escort_request, _ = request_create(office=the_office or office(), **values)
+    return escort_request

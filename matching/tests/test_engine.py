@@ -184,27 +184,27 @@ def test_proposals_refresh_stores_rank_distance_and_reasons():
     office = make_office()
     near = make_volunteer(number=1)
     far = make_volunteer(number=2, code="47166", radius_km=20)
-    request = make_request(office=office, starts_at=MONDAY_10, status=RequestStatus.RECEIVED)
-    proposals = proposals_refresh(request_id=request.pk)
+    escort_request = make_request(office=office, starts_at=MONDAY_10, status=RequestStatus.RECEIVED)
+    proposals = proposals_refresh(request_id=escort_request.pk)
     assert [(p.volunteer_id, p.rank) for p in proposals] == [(near.pk, 1), (far.pk, 2)]
-    stored = Proposal.objects.filter(request=request).order_by("rank")
+    stored = Proposal.objects.filter(request=escort_request).order_by("rank")
     assert stored[0].distance_km == 0.0
     assert stored[0].reasons[0] == "0,0 km entfernt, fährt bis 15 km"
-    request.refresh_from_db()
-    assert request.status == RequestStatus.SEARCHING
-    assert request.proposals_run_at is not None
+    escort_request.refresh_from_db()
+    assert escort_request.status == RequestStatus.SEARCHING
+    assert escort_request.proposals_run_at is not None
     # Idempotent: a second run gives the same rows, not twice as many.
-    proposals_refresh(request_id=request.pk)
-    assert Proposal.objects.filter(request=request).count() == 2
+    proposals_refresh(request_id=escort_request.pk)
+    assert Proposal.objects.filter(request=escort_request).count() == 2
 
 
 def test_proposals_refresh_leaves_confirmed_and_cancelled_requests_alone():
     office = make_office()
     make_volunteer(number=1)
     for status in (RequestStatus.CONFIRMED, RequestStatus.CANCELLED):
-        request = make_request(office=office, starts_at=MONDAY_10, status=status)
-        assert proposals_refresh(request_id=request.pk) == []
-        assert not Proposal.objects.filter(request=request).exists()
+        escort_request = make_request(office=office, starts_at=MONDAY_10, status=status)
+        assert proposals_refresh(request_id=escort_request.pk) == []
+        assert not Proposal.objects.filter(request=escort_request).exists()
 
 
 def test_a_sunday_appointment_finds_nobody_because_the_grid_ends_on_saturday():
@@ -221,17 +221,17 @@ def test_a_sunday_appointment_finds_nobody_because_the_grid_ends_on_saturday():
 def test_results_equal_a_brute_force_oracle_on_postgresql_and_sqlite(seed, volunteers):
     for using in ("default", "sqlite"):
         with transaction.atomic(using=using):
-            _office, request = build_world(seed=seed, volunteers=volunteers, using=using)
-            expected = oracle(request=request, using=using)
+            _office, escort_request = build_world(seed=seed, volunteers=volunteers, using=using)
+            expected = oracle(escort_request=escort_request, using=using)
             found = candidates_search(
-                office_id=request.office_id,
-                office_kind=request.office.kind,
-                starts_at=request.starts_at,
-                ends_at=request.ends_at,
-                languages=request.languages,
-                needs_language=request.needs_language,
-                preferred_gender=request.preferred_gender,
-                request_id=request.pk,
+                office_id=escort_request.office_id,
+                office_kind=escort_request.office.kind,
+                starts_at=escort_request.starts_at,
+                ends_at=escort_request.ends_at,
+                languages=escort_request.languages,
+                needs_language=escort_request.needs_language,
+                preferred_gender=escort_request.preferred_gender,
+                request_id=escort_request.pk,
                 using=using,
             )
             assert [(c.volunteer_id, round(c.km, 6)) for c in found] == [(pk, round(km, 6)) for pk, km in expected]
@@ -242,22 +242,22 @@ def test_sqlite_and_postgresql_give_the_same_ranking_for_the_same_data():
     results = {}
     for using in ("default", "sqlite"):
         with transaction.atomic(using=using):
-            _office, request = build_world(seed=7, volunteers=150, using=using)
+            _office, escort_request = build_world(seed=7, volunteers=150, using=using)
             found = candidates_search(
-                office_id=request.office_id,
-                office_kind=request.office.kind,
-                starts_at=request.starts_at,
-                ends_at=request.ends_at,
-                languages=request.languages,
-                needs_language=request.needs_language,
-                preferred_gender=request.preferred_gender,
-                request_id=request.pk,
+                office_id=escort_request.office_id,
+                office_kind=escort_request.office.kind,
+                starts_at=escort_request.starts_at,
+                ends_at=escort_request.ends_at,
+                languages=escort_request.languages,
+                needs_language=escort_request.needs_language,
+                preferred_gender=escort_request.preferred_gender,
+                request_id=escort_request.pk,
                 limit=20,
                 using=using,
             )
             # Ids differ between databases; the volunteers' names do not.
             names = dict(
-                request.office._meta.apps.get_model("volunteers", "Volunteer")
+                escort_request.office._meta.apps.get_model("volunteers", "Volunteer")
                 .objects.using(using)
                 .values_list("pk", "display_name")
             )

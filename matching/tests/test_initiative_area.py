@@ -228,17 +228,21 @@ def test_staff_file_a_request_for_a_client_and_it_gets_proposals_like_any_other(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/initiative/neu/", data)
 
-    request = AccompanimentRequest.objects.get()
-    assert response["Location"] == f"/initiative/anfragen/{request.pk}/"
-    assert (request.filed_by_initiative, request.filed_by) == (a, users["staff_a"])
-    assert request.client_consent_recorded_at is not None
-    assert (request.phone, request.email, request.contact_via_initiative) == ("0176 1234567", "", False)
+    escort_request = AccompanimentRequest.objects.get()
+    assert response["Location"] == f"/initiative/anfragen/{escort_request.pk}/"
+    assert (escort_request.filed_by_initiative, escort_request.filed_by) == (a, users["staff_a"])
+    assert escort_request.client_consent_recorded_at is not None
+    assert (escort_request.phone, escort_request.email, escort_request.contact_via_initiative) == (
+        "0176 1234567",
+        "",
+        False,
+    )
     # Queued on commit and run by the same engine as any request: both volunteers nearby are proposed.
-    proposed = set(Proposal.objects.filter(request=request).values_list("volunteer", flat=True))
+    proposed = set(Proposal.objects.filter(request=escort_request).values_list("volunteer", flat=True))
     assert proposed == {volunteer.pk, users["volunteer"].volunteer.pk}
-    request.refresh_from_db()
-    assert request.proposals_run_at is not None
-    assert request.status == RequestStatus.SEARCHING
+    escort_request.refresh_from_db()
+    assert escort_request.proposals_run_at is not None
+    assert escort_request.status == RequestStatus.SEARCHING
 
 
 def test_without_the_clients_consent_nothing_is_filed(client, users, nearby_volunteer):
@@ -257,8 +261,12 @@ def test_a_client_without_contact_is_reached_through_the_initiative(client, init
 
     response = client.post("/initiative/neu/", data)
 
-    request = AccompanimentRequest.objects.get()
-    assert (request.email, request.phone, request.contact_via_initiative) == ("info@a.example", "0203 111", True)
+    escort_request = AccompanimentRequest.objects.get()
+    assert (escort_request.email, escort_request.phone, escort_request.contact_via_initiative) == (
+        "info@a.example",
+        "0203 111",
+        True,
+    )
     html = client.get(response["Location"]).content.decode()
     assert "über Ihre Initiative:" in html
 
@@ -290,9 +298,9 @@ def test_two_clients_with_the_initiatives_contact_at_the_same_time_are_two_reque
 def test_the_detail_lists_advice_nearby_for_the_client(client, initiatives, users):
     debt = to_mask([InitiativeService.DEBT])
     InitiativeFactory(name="Schuldnerberatung", services=debt)
-    request = make_request(filed_by_initiative=initiatives[0], counselling_services=debt)
+    escort_request = make_request(filed_by_initiative=initiatives[0], counselling_services=debt)
     client.force_login(users["staff_a"])
-    assert "Schuldnerberatung" in client.get(f"/initiative/anfragen/{request.pk}/").content.decode()
+    assert "Schuldnerberatung" in client.get(f"/initiative/anfragen/{escort_request.pk}/").content.decode()
 
 
 def test_a_coordinator_links_an_account_to_an_initiative_in_the_admin(client, initiatives, users, django_user_model):
@@ -333,11 +341,12 @@ def test_a_coordinator_links_an_account_to_an_initiative_in_the_admin(client, in
 
 def test_a_companion_learns_that_the_contact_is_the_initiatives(client, initiatives, users, nearby_volunteer):
     from django.core import mail
+
     office, volunteer = nearby_volunteer
     client.force_login(users["staff_a"])
     client.post("/initiative/neu/", form_data(office, email="", phone="", use_initiative_contact="on"))
-    request = AccompanimentRequest.objects.get()
-    match = match_ask(request=request, volunteer=volunteer, actor=users["coordinator"])
+    escort_request = AccompanimentRequest.objects.get()
+    match = match_ask(escort_request=escort_request, volunteer=volunteer, actor=users["coordinator"])
     match_accept(match=match)
     mail.outbox.clear()
 

@@ -76,11 +76,13 @@ def test_request_ask_accept_and_the_companion_on_the_status_page(browser, live_s
     shot(person, "0-request-sent")
     assert_fits_a_phone(person)
     status_link = person.locator("#status-link").inner_text().strip()
-    request = AccompanimentRequest.objects.get()
-    assert status_link == f"{live_server.url}/anfrage/{request.token}/"
-    assert request.starts_at == starts_at
+    escort_request = AccompanimentRequest.objects.get()
+    assert status_link == f"{live_server.url}/anfrage/{escort_request.token}/"
+    assert escort_request.starts_at == starts_at
     # The proposal task ran (eagerly) when the request was committed.
-    assert list(Proposal.objects.filter(request=request).order_by("rank").values_list("volunteer", flat=True)) == [
+    assert list(
+        Proposal.objects.filter(request=escort_request).order_by("rank").values_list("volunteer", flat=True)
+    ) == [
         near.pk,
         farther.pk,
     ]
@@ -96,7 +98,7 @@ def test_request_ask_accept_and_the_companion_on_the_status_page(browser, live_s
     coordination.wait_for_url(re.compile(r"/admin/$"))
     expect(coordination.locator("#site-name")).to_contain_text("Mitläufer – Koordination")
 
-    coordination.goto(f"{live_server.url}/admin/matching/accompanimentrequest/{request.pk}/change/")
+    coordination.goto(f"{live_server.url}/admin/matching/accompanimentrequest/{escort_request.pk}/change/")
     rows = coordination.locator("#proposals .proposal-row")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("Mara")
@@ -128,8 +130,8 @@ def test_request_ask_accept_and_the_companion_on_the_status_page(browser, live_s
     expect(volunteer.locator("main")).not_to_contain_text("0203 123456")
     match.refresh_from_db()
     assert match.status == MatchStatus.ASKED
-    request.refresh_from_db()
-    assert request.status != RequestStatus.CONFIRMED
+    escort_request.refresh_from_db()
+    assert escort_request.status != RequestStatus.CONFIRMED
     shot(volunteer, "2-invitation")
     assert_fits_a_phone(volunteer)
 
@@ -142,8 +144,8 @@ def test_request_ask_accept_and_the_companion_on_the_status_page(browser, live_s
     shot(volunteer, "2-accepted")
     assert_fits_a_phone(volunteer)
     match.refresh_from_db()
-    request.refresh_from_db()
-    assert (match.status, request.status) == (MatchStatus.ACCEPTED, RequestStatus.CONFIRMED)
+    escort_request.refresh_from_db()
+    assert (match.status, escort_request.status) == (MatchStatus.ACCEPTED, RequestStatus.CONFIRMED)
     # Both sides got their mails: the volunteer the contact and a calendar file, the person the companion.
     confirmation = [message for message in mail.outbox if message.to == [near.user.email]][-1]
     assert "0203 123456" in confirmation.body

@@ -53,8 +53,8 @@ def test_the_form_stores_the_advice_asked_for_and_the_confirmation_lists_initiat
 
     response = client.post("/anfrage/", data, follow=True)
 
-    request = AccompanimentRequest.objects.get()
-    assert request.counselling_services == DEBT | MIGRATION
+    escort_request = AccompanimentRequest.objects.get()
+    assert escort_request.counselling_services == DEBT | MIGRATION
     html = response.content.decode()
     assert "Danke! Ihre Anfrage ist angekommen." in html
     assert "Schuldnerberatung Duisburg" in html
@@ -70,14 +70,14 @@ def test_the_form_does_not_offer_an_escort_as_advice(client):
 
 def test_without_advice_asked_for_the_status_page_lists_no_initiatives(client):
     InitiativeFactory(services=DEBT)
-    request = make_request()
-    response = status_page(client, request)
+    escort_request = make_request()
+    response = status_page(client, escort_request)
     assert shown(response) == []
     assert 'id="referral-initiatives"' not in response.content.decode()
 
 
 def test_the_status_page_lists_published_initiatives_with_the_service_nearest_first_then_online(client):
-    request = make_request(counselling_services=DEBT)
+    escort_request = make_request(counselling_services=DEBT)
     InitiativeFactory(name="Essen", postal_code_id="45127", city="Essen", radius_km=50, services=DEBT)
     InitiativeFactory(name="Duisburg", services=DEBT | MIGRATION)
     online_initiative(name="Online", services=DEBT)
@@ -85,7 +85,7 @@ def test_the_status_page_lists_published_initiatives_with_the_service_nearest_fi
     InitiativeFactory(name="Eingereicht", services=DEBT, state=InitiativeState.SUBMITTED)
     InitiativeFactory(name="Zu klein", postal_code_id="45127", city="Essen", radius_km=5, services=DEBT)
 
-    response = status_page(client, request)
+    response = status_page(client, escort_request)
 
     assert shown(response) == ["Duisburg", "Essen", "Online"]
     html = response.content.decode()
@@ -95,31 +95,37 @@ def test_the_status_page_lists_published_initiatives_with_the_service_nearest_fi
 
 
 def test_the_status_page_lists_at_most_five_initiatives(client):
-    request = make_request(counselling_services=DEBT)
+    escort_request = make_request(counselling_services=DEBT)
     for number in range(4):
         InitiativeFactory(name=f"Vor Ort {number}", services=DEBT)
     for number in range(3):
         online_initiative(name=f"Online {number}", services=DEBT, reach=InitiativeReach.NATIONWIDE)
-    assert shown(status_page(client, request)) == ["Vor Ort 0", "Vor Ort 1", "Vor Ort 2", "Vor Ort 3", "Online 0"]
+    assert shown(status_page(client, escort_request)) == [
+        "Vor Ort 0",
+        "Vor Ort 1",
+        "Vor Ort 2",
+        "Vor Ort 3",
+        "Online 0",
+    ]
 
 
 def test_the_status_page_shows_contact_details_of_the_initiatives(client):
-    request = make_request(counselling_services=DEBT)
+    escort_request = make_request(counselling_services=DEBT)
     InitiativeFactory(
         services=DEBT, phone="0203 555", email="info@schulden.example", website="https://schulden.example"
     )
-    html = status_page(client, request).content.decode()
+    html = status_page(client, escort_request).content.decode()
     assert 'href="tel:0203555"' in html
     assert "info@schulden.example" in html
     assert 'href="https://schulden.example"' in html
 
 
 def _status_queries(client, initiatives: int) -> int:
-    request = make_request(counselling_services=DEBT, email=f"n{initiatives}@beispiel.de")
+    escort_request = make_request(counselling_services=DEBT, email=f"n{initiatives}@beispiel.de")
     for number in range(initiatives):
         InitiativeFactory(services=DEBT, slug=f"q-{initiatives}-{number}")
     with CaptureQueriesContext(connection) as queries:
-        response = status_page(client, request)
+        response = status_page(client, escort_request)
     assert len(shown(response)) == initiatives
     return len(queries)
 
@@ -132,12 +138,12 @@ def test_the_status_page_needs_the_same_queries_for_one_and_five_initiatives(cli
 
 
 def test_an_erased_request_lists_no_initiatives(client):
-    request = make_request(counselling_services=DEBT)
+    escort_request = make_request(counselling_services=DEBT)
     InitiativeFactory(services=DEBT)
     requests_purge(now=in_days(30))
-    request.refresh_from_db()
-    assert request.counselling_services == 0
-    assert shown(status_page(client, request)) == []
+    escort_request.refresh_from_db()
+    assert escort_request.counselling_services == 0
+    assert shown(status_page(client, escort_request)) == []
 
 
 # --- Referrals in the admin ------------------------------------------------------------------------------
@@ -173,35 +179,35 @@ def change_data(request, *, referrals: list[dict], existing: list[Referral] = ()
 
 
 def test_a_coordinator_records_a_referral_with_note_and_outcome(coordinator_client, coordinator):
-    request = make_request()
+    escort_request = make_request()
     initiative = InitiativeFactory(name="Schuldnerberatung")
 
     response = coordinator_client.post(
-        change_url(request),
+        change_url(escort_request),
         change_data(
-            request,
+            escort_request,
             referrals=[{"initiative": str(initiative.pk), "outcome": ReferralOutcome.OPEN, "note": "Ruft Mo an"}],
         ),
     )
 
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     referral = Referral.objects.get()
-    assert (referral.request, referral.initiative, referral.note) == (request, initiative, "Ruft Mo an")
+    assert (referral.request, referral.initiative, referral.note) == (escort_request, initiative, "Ruft Mo an")
     assert referral.outcome == ReferralOutcome.OPEN
     assert referral.created_by == coordinator
 
 
 def test_a_coordinator_updates_the_outcome_but_the_initiative_stays(coordinator_client, coordinator):
-    request = make_request()
+    escort_request = make_request()
     first, other = InitiativeFactory(name="Erste"), InitiativeFactory(name="Andere")
-    referral = Referral.objects.create(request=request, initiative=first, created_by=coordinator)
+    referral = Referral.objects.create(request=escort_request, initiative=first, created_by=coordinator)
 
-    page = coordinator_client.get(change_url(request)).content.decode()
+    page = coordinator_client.get(change_url(escort_request)).content.decode()
     assert "<span>Erste</span>" in page
 
     row = {"initiative": str(other.pk), "outcome": ReferralOutcome.COUNSELLED, "note": "hat geklappt"}
     response = coordinator_client.post(
-        change_url(request), change_data(request, referrals=[], existing=[(referral, row)])
+        change_url(escort_request), change_data(escort_request, referrals=[], existing=[(referral, row)])
     )
 
     assert response.status_code == 302
@@ -230,8 +236,8 @@ def test_the_referral_list_has_no_n_plus_1(coordinator_client):
     def queries(count: int) -> int:
         Referral.objects.all().delete()
         for number in range(count):
-            request = make_request(email=f"l{count}-{number}@beispiel.de")
-            Referral.objects.create(request=request, initiative=InitiativeFactory())
+            escort_request = make_request(email=f"l{count}-{number}@beispiel.de")
+            Referral.objects.create(request=escort_request, initiative=InitiativeFactory())
         with CaptureQueriesContext(connection) as captured:
             response = coordinator_client.get("/admin/matching/referral/")
         assert response.context["cl"].result_count == count
@@ -241,11 +247,11 @@ def test_the_referral_list_has_no_n_plus_1(coordinator_client):
 
 
 def test_the_purge_erases_the_referral_note_and_keeps_initiative_and_outcome(coordinator):
-    request = make_request(starts_at=in_days(3))
+    escort_request = make_request(starts_at=in_days(3))
     kept = make_request(starts_at=in_days(60), email="spaeter@beispiel.de")
     initiative = InitiativeFactory()
     referral = Referral.objects.create(
-        request=request, initiative=initiative, note="Frau A. hat Schulden", outcome=ReferralOutcome.CONTACTED
+        request=escort_request, initiative=initiative, note="Frau A. hat Schulden", outcome=ReferralOutcome.CONTACTED
     )
     other = Referral.objects.create(request=kept, initiative=initiative, note="bleibt")
 
@@ -259,10 +265,10 @@ def test_the_purge_erases_the_referral_note_and_keeps_initiative_and_outcome(coo
 
 
 def test_after_the_purge_a_note_cannot_be_written_again(coordinator):
-    request = make_request(starts_at=in_days(3))
+    escort_request = make_request(starts_at=in_days(3))
     requests_purge(now=in_days(3) + datetime.timedelta(days=20))
-    request.refresh_from_db()
-    referral = Referral(request=request, initiative=InitiativeFactory(), note="neu")
+    escort_request.refresh_from_db()
+    referral = Referral(request=escort_request, initiative=InitiativeFactory(), note="neu")
     referral_save(referral=referral, actor=coordinator)
     assert Referral.objects.get().note == ""
 
@@ -271,13 +277,13 @@ def test_after_the_purge_a_note_cannot_be_written_again(coordinator):
 
 
 def test_without_proposals_the_request_page_shows_initiatives_that_escort(coordinator_client):
-    request = make_request()
+    escort_request = make_request()
     InitiativeFactory(name="Begleitet selbst", services=ESCORT, phone="0203 999")
     online_initiative(name="Begleitet bundesweit", services=ESCORT)
     InitiativeFactory(name="Berät nur", services=DEBT)
     InitiativeFactory(name="Weit weg", postal_code_id="10115", city="Berlin", services=ESCORT)
 
-    response = coordinator_client.get(change_url(request))
+    response = coordinator_client.get(change_url(escort_request))
 
     assert [i.name for i in response.context["fallback_initiatives"]] == ["Begleitet selbst", "Begleitet bundesweit"]
     html = response.content.decode()
@@ -290,11 +296,11 @@ def test_with_proposals_the_request_page_shows_no_fallback(coordinator_client):
 
     the_office = make_office()
     make_volunteer(number=1)
-    request = make_request(the_office=the_office, starts_at=next_weekday_at(10))
-    proposals_refresh(request_id=request.pk)
+    escort_request = make_request(the_office=the_office, starts_at=next_weekday_at(10))
+    proposals_refresh(request_id=escort_request.pk)
     InitiativeFactory(name="Begleitet selbst", services=ESCORT)
 
-    response = coordinator_client.get(change_url(request))
+    response = coordinator_client.get(change_url(escort_request))
 
     assert response.context["proposals"]
     assert response.context["fallback_initiatives"] == []

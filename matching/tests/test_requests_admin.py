@@ -72,16 +72,16 @@ def test_the_list_searches_office_name_and_postal_code(coordinator_client):
 
 def test_script_in_every_text_field_comes_back_escaped_in_the_admin(coordinator_client):
     script = "<script>alert(1)</script>"
-    request = make_request(
+    escort_request = make_request(
         the_office=office(name=f"Amt {script}"), first_name=script[:50], accessibility=script, message=script
     )
-    for path in (LIST, f"{LIST}{request.pk}/change/"):
+    for path in (LIST, f"{LIST}{escort_request.pk}/change/"):
         content = coordinator_client.get(path).content.decode()
         assert script not in content
         assert "&lt;script&gt;" in content
 
 
 def test_the_change_page_shows_the_status_link_for_people_without_email(coordinator_client):
-    request = make_request(email="", phone="0203 123456")
-    content = coordinator_client.get(f"{LIST}{request.pk}/change/").content.decode()
-    assert f"/anfrage/{request.token}/" in content
+    escort_request = make_request(email="", phone="0203 123456")
+    content = coordinator_client.get(f"{LIST}{escort_request.pk}/change/").content.decode()
+    assert f"/anfrage/{escort_request.token}/" in content

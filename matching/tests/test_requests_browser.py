@@ -42,14 +42,14 @@ def test_a_person_files_a_request_opens_the_status_link_and_cancels(page, live_s
 
     expect(page.locator(".alert-success")).to_contain_text("Danke! Ihre Anfrage ist angekommen.")
     assert_no_horizontal_scroll(page)
-    request = AccompanimentRequest.objects.get()
-    assert request.phone == "0203 123456"
+    escort_request = AccompanimentRequest.objects.get()
+    assert escort_request.phone == "0203 123456"
     link = page.locator("#status-link").inner_text().strip()
     assert re.fullmatch(r".*/anfrage/[A-Za-z0-9_-]{43}/", link)
-    assert link.endswith(f"/anfrage/{request.token}/")
+    assert link.endswith(f"/anfrage/{escort_request.token}/")
 
     # Later, the person opens the saved link.
-    page.goto(f"{live_server.url}/anfrage/{request.token}/")
+    page.goto(f"{live_server.url}/anfrage/{escort_request.token}/")
     expect(page.locator("#request-office")).to_contain_text("Jobcenter Duisburg Mitte")
     expect(page.locator("#request-when")).to_contain_text(day.strftime("%d.%m.%Y"))
     expect(page.locator("#request-when")).to_contain_text("10:30 Uhr")
@@ -61,5 +61,5 @@ def test_a_person_files_a_request_opens_the_status_link_and_cancels(page, live_s
     expect(page.locator("#request-status")).to_contain_text("abgesagt")
     expect(page.get_by_role("link", name="Anfrage absagen")).to_have_count(0)
     assert_no_horizontal_scroll(page)
-    request.refresh_from_db()
-    assert request.status == RequestStatus.CANCELLED
+    escort_request.refresh_from_db()
+    assert escort_request.status == RequestStatus.CANCELLED

@@ -26,7 +26,7 @@ def coordinator_client(client, django_user_model):
 
 def export(client, requests) -> tuple[list[str], list[list[str]]]:
     response = client.post(
-        LIST, {"action": "export_csv", "_selected_action": [str(request.pk) for request in requests]}
+        LIST, {"action": "export_csv", "_selected_action": [str(escort_request.pk) for escort_request in requests]}
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -38,7 +38,7 @@ def export(client, requests) -> tuple[list[str], list[list[str]]]:
 
 def test_the_export_has_the_planning_columns_and_no_personal_data(coordinator_client):
     initiative = InitiativeFactory(name="Initiative A")
-    request = make_request(
+    escort_request = make_request(
         first_name="Ayşe",
         email="ayse@beispiel.de",
         phone="0203 123456",
@@ -47,17 +47,17 @@ def test_the_export_has_the_planning_columns_and_no_personal_data(coordinator_cl
         filed_by_initiative=initiative,
     )
     Match.objects.create(
-        request=request,
+        request=escort_request,
         volunteer=make_volunteer(number=1),
         status=MatchStatus.DONE,
         outcome=Outcome.TOOK_PLACE,
-        starts_at=request.starts_at,
-        ends_at=request.ends_at,
-        blocked_from=request.starts_at,
-        blocked_until=request.ends_at,
+        starts_at=escort_request.starts_at,
+        ends_at=escort_request.ends_at,
+        blocked_from=escort_request.starts_at,
+        blocked_until=escort_request.ends_at,
     )
 
-    header, rows = export(coordinator_client, [request])
+    header, rows = export(coordinator_client, [escort_request])
 
     assert header == [
         "id",
@@ -72,7 +72,7 @@ def test_the_export_has_the_planning_columns_and_no_personal_data(coordinator_cl
         "filed_by_initiative",
     ]
     (row,) = rows
-    assert row[0] == str(request.pk)
+    assert row[0] == str(escort_request.pk)
     assert row[1:5] == ["eingegangen", "Jobcenter Duisburg Mitte", "Jobcenter", "47051"]
     assert row[5].startswith(in_days(3).date().isoformat() + "T10:00")
     assert row[6] == "60"
@@ -85,9 +85,9 @@ def test_the_export_has_the_planning_columns_and_no_personal_data(coordinator_cl
 def test_a_cell_that_looks_like_a_formula_is_neutralised(coordinator_client):
     evil_office = office(name='=HYPERLINK("http://evil.example";"klick")')
     evil_initiative = InitiativeFactory(name="@SUM(A1:A9)")
-    request = make_request(the_office=evil_office, filed_by_initiative=evil_initiative)
+    escort_request = make_request(the_office=evil_office, filed_by_initiative=evil_initiative)
 
-    _, (row,) = export(coordinator_client, [request])
+    _, (row,) = export(coordinator_client, [escort_request])
 
     assert row[2] == '\'=HYPERLINK("http://evil.example";"klick")'
     assert row[9] == "'@SUM(A1:A9)"

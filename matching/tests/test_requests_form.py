@@ -63,25 +63,25 @@ def test_it_creates_a_request_and_shows_the_status_link(
         response = post(
             client, form_data(jobcenter, preferred_contact="email", purpose="hearing", message="Bitte ruhig")
         )
-    request = AccompanimentRequest.objects.get()
+    escort_request = AccompanimentRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/anfrage/{request.token}/"
-    assert request.office == jobcenter
-    assert request.starts_at == in_days(3)
-    assert request.duration_minutes == 60
+    assert response["Location"] == f"/anfrage/{escort_request.token}/"
+    assert escort_request.office == jobcenter
+    assert escort_request.starts_at == in_days(3)
+    assert escort_request.duration_minutes == 60
     # The proposal run (queued on commit, run eagerly here) may already have started the search.
-    assert request.status in (RequestStatus.RECEIVED, RequestStatus.SEARCHING)
-    assert request.preferred_contact == ContactChannel.EMAIL
-    assert request.privacy_policy_version == settings.PRIVACY_POLICY_VERSION
-    assert request.consent_given_at is not None
-    assert request.language == "de"
-    assert len(request.token) >= 43
+    assert escort_request.status in (RequestStatus.RECEIVED, RequestStatus.SEARCHING)
+    assert escort_request.preferred_contact == ContactChannel.EMAIL
+    assert escort_request.privacy_policy_version == settings.PRIVACY_POLICY_VERSION
+    assert escort_request.consent_given_at is not None
+    assert escort_request.language == "de"
+    assert len(escort_request.token) >= 43
     page = client.get(response["Location"])
     assert "Danke! Ihre Anfrage ist angekommen." in page.content.decode()
-    assert f"/anfrage/{request.token}/" in page.content.decode()
+    assert f"/anfrage/{escort_request.token}/" in page.content.decode()
     to_person = [m for m in mail.outbox if m.to == ["ayse@beispiel.de"]]
     assert len(to_person) == 1
-    assert f"/anfrage/{request.token}/" in to_person[0].body
+    assert f"/anfrage/{escort_request.token}/" in to_person[0].body
     to_team = [m for m in mail.outbox if "team@mitlaeufer.example" in m.bcc]
     assert len(to_team) == 1
 
@@ -94,12 +94,12 @@ def test_the_coordinators_notice_has_an_admin_link_and_no_personal_data(
     django_user_model.objects.create_user("ex", email="ex@mitlaeufer.example", is_staff=True, is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
         post(client, form_data(jobcenter, first_name="Zoltan", phone="0203 987654", message="geheim"))
-    request = AccompanimentRequest.objects.get()
+    escort_request = AccompanimentRequest.objects.get()
     notice = next(m for m in mail.outbox if m.bcc)
     assert sorted(notice.bcc) == ["koord@mitlaeufer.example", "team@mitlaeufer.example"]
-    assert f"{settings.SITE_URL}/admin/matching/accompanimentrequest/{request.pk}/change/" in notice.body
+    assert f"{settings.SITE_URL}/admin/matching/accompanimentrequest/{escort_request.pk}/change/" in notice.body
     text = notice.subject + notice.body
-    for personal in ("Zoltan", "ayse@beispiel.de", "987654", "geheim", request.token):
+    for personal in ("Zoltan", "ayse@beispiel.de", "987654", "geheim", escort_request.token):
         assert personal not in text
 
 
@@ -182,9 +182,9 @@ def test_it_rejects_no_contact(client, jobcenter):
 def test_a_phone_alone_is_enough(client, jobcenter):
     response = post(client, form_data(jobcenter, email="", phone="+49 203 123456"))
     assert response.status_code == 302
-    request = AccompanimentRequest.objects.get()
-    assert request.phone == "+49 203 123456"
-    assert request.preferred_contact == ContactChannel.PHONE
+    escort_request = AccompanimentRequest.objects.get()
+    assert escort_request.phone == "+49 203 123456"
+    assert escort_request.preferred_contact == ContactChannel.PHONE
 
 
 @pytest.mark.parametrize("email", ["ayse@", "ayse beispiel.de", "@beispiel.de", "ayse@beispiel"])
@@ -212,8 +212,8 @@ def test_only_name_contact_office_date_time_and_consent_are_required(client, job
     data = form_data(jobcenter)
     minimal = {key: data[key] for key in ("first_name", "email", "office", "date", "time", "consent", "form_started")}
     assert post(client, minimal).status_code == 302
-    request = AccompanimentRequest.objects.get()
-    assert request.duration_minutes == 60
+    escort_request = AccompanimentRequest.objects.get()
+    assert escort_request.duration_minutes == 60
 
 
 @pytest.mark.parametrize("field", ["first_name", "office", "date", "time", "consent"])
@@ -250,12 +250,12 @@ def test_mein_amt_ist_nicht_dabei_creates_an_unverified_office(client, jobcenter
         ),
     )
     assert response.status_code == 302
-    request = AccompanimentRequest.objects.select_related("office").get()
-    assert request.office.name == "Sozialamt Duisburg-Süd"
-    assert request.office.postal_code_id == "47249"
-    assert request.office.verified is False
-    assert request.office.get_kind_display() == "Sozialamt"
-    assert request.office.latitude > 51
+    escort_request = AccompanimentRequest.objects.select_related("office").get()
+    assert escort_request.office.name == "Sozialamt Duisburg-Süd"
+    assert escort_request.office.postal_code_id == "47249"
+    assert escort_request.office.verified is False
+    assert escort_request.office.get_kind_display() == "Sozialamt"
+    assert escort_request.office.latitude > 51
 
 
 def test_the_new_office_needs_a_name_and_postal_code(client, jobcenter):

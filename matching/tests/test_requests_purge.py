@@ -25,7 +25,7 @@ def past_and_future():
     soon = make_request(first_name="Bald", accessibility="Rollstuhl", message="Bitte pünktlich", phone="0203 1")
     later = make_request(first_name="Später", starts_at=in_days(30))
     cancelled = make_request(first_name="Abgesagt", starts_at=in_days(60))
-    request_cancel(request=cancelled)
+    request_cancel(escort_request=cancelled)
     return soon, later, cancelled
 
 

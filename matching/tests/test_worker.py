@@ -94,11 +94,11 @@ def jobcenter():
 def create_request(the_office, *, email_address: str = "ayse@beispiel.de") -> AccompanimentRequest:
     # As the view does it: in one transaction, the tasks go out on commit.
     with transaction.atomic():
-        request, created = request_create(
+        escort_request, created = request_create(
             office=the_office, first_name="Ayşe", email=email_address, starts_at=appointment(), languages=1
         )
     assert created
-    return request
+    return escort_request
 
 
 def _hidden_value(page: str, name: str) -> str:
@@ -180,22 +180,22 @@ def test_a_request_submitted_over_http_gets_its_proposals_within_seconds(live_se
     submitted = time.monotonic()
     status, url, page = submit_request_form(live_server.url, the_office, starts_at)
 
-    request = AccompanimentRequest.objects.get()
+    escort_request = AccompanimentRequest.objects.get()
     assert status == 200
-    assert url == f"{live_server.url}/anfrage/{request.token}/"
+    assert url == f"{live_server.url}/anfrage/{escort_request.token}/"
     assert "Danke! Ihre Anfrage ist angekommen." in page
     wait_for(
-        lambda: proposals_done(request.pk),
+        lambda: proposals_done(escort_request.pk),
         timeout=PROPOSALS_WITHIN,
         message=lambda: f"no proposals for the request:\n{workers.started[0].log_tail()}",
     )
     elapsed = time.monotonic() - submitted
     assert elapsed < PROPOSALS_WITHIN
-    request.refresh_from_db()
-    assert request.proposals_run_at is not None
-    assert request.status == RequestStatus.SEARCHING
-    assert ranked_volunteers(request.pk) == [nearest.pk, neudorf.pk, rheinhausen.pk]
-    first = Proposal.objects.get(request=request, rank=1)
+    escort_request.refresh_from_db()
+    assert escort_request.proposals_run_at is not None
+    assert escort_request.status == RequestStatus.SEARCHING
+    assert ranked_volunteers(escort_request.pk) == [nearest.pk, neudorf.pk, rheinhausen.pk]
+    first = Proposal.objects.get(request=escort_request, rank=1)
     assert first.distance_km == 0.0
     assert first.reasons and "km entfernt" in first.reasons[0]
 
@@ -277,16 +277,16 @@ def test_a_request_survives_a_broker_outage_and_its_tasks_are_relayed(live_serve
     with celery_worker.broker_unreachable():
         status, url, page = submit_request_form(live_server.url, the_office, appointment())
 
-    request = AccompanimentRequest.objects.get()
+    escort_request = AccompanimentRequest.objects.get()
     assert status == 200
-    assert url == f"{live_server.url}/anfrage/{request.token}/"
+    assert url == f"{live_server.url}/anfrage/{escort_request.token}/"
     assert "Danke! Ihre Anfrage ist angekommen." in page
-    assert request.proposals_run_at is None
+    assert escort_request.proposals_run_at is None
     # Nothing was lost: the proposal run and the mails wait in the database, with ids only.
     deferred = sorted(DeferredTask.objects.values_list("task_name", "kwargs"))
     assert deferred == [
-        ("matching.engine.proposals.propose", {"request_id": request.pk}),
-        ("matching.requests.notices.request_notice", {"event": "created", "request_id": request.pk}),
+        ("matching.engine.proposals.propose", {"request_id": escort_request.pk}),
+        ("matching.requests.notices.request_notice", {"event": "created", "request_id": escort_request.pk}),
     ]
     assert "deferred" in caplog.text
     assert mail.outbox == []
@@ -294,11 +294,11 @@ def test_a_request_survives_a_broker_outage_and_its_tasks_are_relayed(live_serve
     # The broker is back: beat's relay queues them, the worker runs them.
     deferred_tasks_relay.delay()
     wait_for(
-        lambda: proposals_done(request.pk) and any(m["To"] == "ayse@beispiel.de" for m in workers.mails()),
+        lambda: proposals_done(escort_request.pk) and any(m["To"] == "ayse@beispiel.de" for m in workers.mails()),
         timeout=PROPOSALS_WITHIN,
         message=lambda: f"the relay did not bring proposals and the mail:\n{worker.log_tail()}",
     )
-    assert ranked_volunteers(request.pk) == [nearest.pk]
+    assert ranked_volunteers(escort_request.pk) == [nearest.pk]
     assert not DeferredTask.objects.exists()
     assert worker.count(r"Task core\.tasks\.deferred_tasks_relay\[[^\]]+\] succeeded in [^:]+: 2\b") == 1
 
@@ -307,27 +307,27 @@ def test_the_sweeper_queues_a_request_whose_proposal_run_never_happened(settings
     the_office = jobcenter()
     nearest = volunteer("47051")
     with celery_worker.broker_unreachable():
-        request = create_request(the_office)
+        escort_request = create_request(the_office)
     DeferredTask.objects.all().delete()  # as if the outage had lost the task too
-    AccompanimentRequest.objects.filter(pk=request.pk).update(
+    AccompanimentRequest.objects.filter(pk=escort_request.pk).update(
         created_at=timezone.now() - datetime.timedelta(seconds=settings.MATCHING_SWEEP_AFTER_SECONDS + 60)
     )
     worker = workers.start()
     sweep_unproposed_requests.delay()
     wait_for(
-        lambda: proposals_done(request.pk),
+        lambda: proposals_done(escort_request.pk),
         timeout=PROPOSALS_WITHIN,
         message=lambda: f"the sweeper did not bring proposals:\n{worker.log_tail()}",
     )
-    assert ranked_volunteers(request.pk) == [nearest.pk]
+    assert ranked_volunteers(escort_request.pk) == [nearest.pk]
 
 
 def test_a_task_delivered_twice_does_its_work_once(workers):
     the_office = jobcenter()
     helga = volunteer("47051")
-    request = create_request(the_office)
+    escort_request = create_request(the_office)
     # Asking queues the invitation on commit: the first delivery.
-    match = match_ask(request=request, volunteer=helga, actor=None)
+    match = match_ask(escort_request=escort_request, volunteer=helga, actor=None)
     # The same message twice more (same task id), as Redis re-delivers one whose ack got lost.
     task_id = str(uuid.uuid4())
     for _ in range(2):

@@ -240,7 +240,9 @@ class Command(BaseCommand):
                 requests = AccompanimentRequest.objects.using(ALIAS).bulk_create(
                     [booking[0] for booking in matches], batch_size=5000
                 )
-                matches = [(request.pk, *booking[1:]) for request, booking in zip(requests, matches, strict=True)]
+                matches = [
+                    (escort_request.pk, *booking[1:]) for escort_request, booking in zip(requests, matches, strict=True)
+                ]
                 self._execute_many(
                     "INSERT INTO matching_match (request_id, volunteer_id, status, token, starts_at, ends_at, "
                     "blocked_from, blocked_until, decline_reason, outcome, created_at) "
