@@ -11,7 +11,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from mitlaeufer.tests import browser as browser_helpers
+from testing import browser as browser_helpers
 
 
 def pytest_configure(config):

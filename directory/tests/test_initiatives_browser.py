@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from core.bitmask import to_mask
 from directory.choices import InitiativeService
 from directory.tests.initiative_factories import InitiativeFactory, online_initiative
-from mitlaeufer.tests.browser import PHONE
+from testing.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

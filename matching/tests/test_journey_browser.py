@@ -17,7 +17,7 @@ from matching.engine.search import appointment_slot
 from matching.models import AccompanimentRequest, Match, MatchStatus, Proposal, RequestStatus
 from matching.tests.matching_helpers import make_volunteer, next_weekday_at
 from matching.tests.request_helpers import office
-from mitlaeufer.tests.browser import assert_fits_a_phone, new_page
+from testing.browser import assert_fits_a_phone, new_page
 from volunteers.choices import availability_position
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

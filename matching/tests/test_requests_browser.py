@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from matching.models import AccompanimentRequest, RequestStatus
 from matching.tests.request_helpers import in_days, office
-from mitlaeufer.tests.browser import PHONE
+from testing.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
 
-from mitlaeufer.tests.browser import PHONE
+from testing.browser import PHONE
 from volunteers.models import Volunteer
 from volunteers.tests.factories import PASSWORD
 

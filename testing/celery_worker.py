@@ -26,7 +26,7 @@ from django.db import connection
 
 from mitlaeufer.celery import app as celery_app
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CELERY = ROOT / ".venv" / "bin" / "celery"
 # A port nothing listens on: the broker as seen by the web process during an outage.
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
@@ -147,7 +147,7 @@ class Worker:
         command = [
             str(CELERY),
             "-A",
-            "matching.tests.worker:celery_app",
+            "testing.celery_worker:celery_app",
             "worker",
             "--loglevel=INFO",
             f"--concurrency={concurrency}",
