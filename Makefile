@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh clone:
 #   make run   – the app with its embedded default (SQLite, tasks in-process, mails on the console)
-#   make test  – the whole test suite on PostgreSQL and Redis
+#   make test  – the whole test suite on PostgreSQL and Redis (private ones when none answers, see README)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -29,7 +29,8 @@ run: $(VENV)/.installed-run
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)' \
+	  $(BIN)/python -m tools.testservices -- $(BIN)/pytest $(PYTEST_ARGS)
 
 # The matching benchmark on the configured database (DATABASE_URL unset: SQLite), see README.
 BENCH_SIZES ?= 10000,100000,1000000

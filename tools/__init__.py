@@ -1,0 +1,1 @@
+"""Developer tooling that is not part of the web application (see ``tools/testservices.py``)."""
