@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Collect new strings into locale/en (German is the source language, so there is no de catalogue),
 # then translate them and run this again to compile (needs GNU gettext).

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from matching import raw_sql
 from matching.models import (
     ACTIVE_MATCH_STATUSES,
     Match,
@@ -34,8 +35,6 @@ from volunteers.choices import DAY_PART_HOURS, DayPart, Weekday, availability_po
 logger = logging.getLogger(__name__)
 
 RECENT_DAYS = 30
-# Matches that count as "an accompaniment" for the fairness ranking.
-COUNTED_MATCH_STATUSES = (MatchStatus.ACCEPTED, MatchStatus.DONE)
 
 
 # --- The distance index -----------------------------------------------------------------------------------
@@ -90,11 +89,11 @@ WHERE od.office_id = %(office)s
     WHERE a.volunteer_id = v.id AND a.starts_on <= %(day)s AND a.ends_on >= %(day)s)
   AND NOT EXISTS (
     SELECT 1 FROM matching_match m
-    WHERE m.volunteer_id = v.id AND m.status IN ('asked', 'accepted')
+    WHERE m.volunteer_id = v.id AND m.status IN {active}
       AND m.blocked_from < %(block_until)s AND m.blocked_until > %(block_from)s)
   AND NOT EXISTS (
     SELECT 1 FROM matching_match m
-    WHERE m.volunteer_id = v.id AND m.request_id = %(request)s AND m.status = 'declined')
+    WHERE m.volunteer_id = v.id AND m.request_id = %(request)s AND m.status = '{declined}')
   AND EXISTS (
     SELECT 1 FROM account_emailaddress e
     WHERE e.user_id = v.user_id AND e.verified AND e."primary")
@@ -103,12 +102,12 @@ ORDER BY od.km, recent, last_at ASC NULLS FIRST, v.id
 LIMIT %(limit)s
 """
 _RECENT_SQL = (
-    "(SELECT COUNT(*) FROM matching_match r WHERE r.volunteer_id = v.id AND r.status IN ('accepted', 'done') "
+    "(SELECT COUNT(*) FROM matching_match r WHERE r.volunteer_id = v.id AND r.status IN {counted} "
     "AND r.starts_at >= %(recent_since)s AND r.starts_at <= %(now)s)"
 )
 _LAST_SQL = (
     "(SELECT MAX(l.starts_at) FROM matching_match l WHERE l.volunteer_id = v.id "
-    "AND l.status IN ('accepted', 'done') AND l.starts_at <= %(now)s)"
+    "AND l.status IN {counted} AND l.starts_at <= %(now)s)"
 )
 
 
@@ -154,8 +153,10 @@ def candidates_search(
         "limit": limit or settings.MATCHING_PROPOSALS,
     }
     sql = _SEARCH_SQL.format(
-        recent=_RECENT_SQL,
-        last=_LAST_SQL,
+        recent=_RECENT_SQL.format(counted=raw_sql.COUNTED),
+        last=_LAST_SQL.format(counted=raw_sql.COUNTED),
+        active=raw_sql.ACTIVE,
+        declined=MatchStatus.DECLINED.value,
         language_filter="AND (v.languages & %(languages)s) <> 0" if needs_language and languages else "",
         gender_filter="AND v.gender = %(gender)s" if preferred_gender else "",
     )

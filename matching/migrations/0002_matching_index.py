@@ -5,6 +5,9 @@ import matching.models
 from django.conf import settings
 from django.db import migrations, models
 
+from core.db import VendorRunSQL
+from matching import raw_sql
+
 
 class Migration(migrations.Migration):
 
@@ -127,60 +130,36 @@ class Migration(migrations.Migration):
     ]
 
 
-# --- Vendor-specific parts: covering indexes and the double-booking guard -------------------------------
+# --- Vendor-specific parts: covering indexes and the double-booking guard (matching.raw_sql) ---------
 # Django's Meta.indexes cannot express these portably (INCLUDE is PostgreSQL-only,
 # an exclusion constraint does not exist on SQLite), so they are written out per vendor.
 
-POSTGRES_FORWARD = [
-    "CREATE INDEX officedistance_office_km ON matching_officedistance (office_id, km) INCLUDE (postal_code, km_ceil)",
-    # Every column the candidate search reads, so the volunteer table itself is never visited.
-    "CREATE INDEX volunteer_matching_cover ON volunteers_volunteer (postal_code, radius_km) "
-    "INCLUDE (id, user_id, availability, office_kinds, languages, gender, paused_until) WHERE is_active",
-    "CREATE EXTENSION IF NOT EXISTS btree_gist",
-    "ALTER TABLE matching_match ADD CONSTRAINT match_no_double_booking EXCLUDE USING gist "
-    "(volunteer_id WITH =, tstzrange(blocked_from, blocked_until) WITH &&) WHERE (status IN ('asked', 'accepted'))",
-]
-POSTGRES_BACKWARD = [
-    "ALTER TABLE matching_match DROP CONSTRAINT match_no_double_booking",
-    "DROP INDEX volunteer_matching_cover",
-    "DROP INDEX officedistance_office_km",
-]
-
-_SQLITE_OVERLAP = (
-    "SELECT RAISE(ABORT, 'match_no_double_booking') WHERE EXISTS ("
-    "SELECT 1 FROM matching_match m WHERE m.volunteer_id = NEW.volunteer_id AND m.id IS NOT NEW.id "
-    "AND m.status IN ('asked', 'accepted') "
-    "AND m.blocked_from < NEW.blocked_until AND m.blocked_until > NEW.blocked_from)"
-)
-SQLITE_FORWARD = [
-    "CREATE INDEX officedistance_office_km ON matching_officedistance (office_id, km, postal_code, km_ceil)",
-    "CREATE INDEX volunteer_matching_cover ON volunteers_volunteer "
-    "(postal_code, radius_km, id, user_id, availability, office_kinds, languages, gender, paused_until) "
-    "WHERE is_active",
-    "CREATE TRIGGER match_no_double_booking_insert BEFORE INSERT ON matching_match "
-    f"WHEN NEW.status IN ('asked', 'accepted') BEGIN {_SQLITE_OVERLAP}; END",
-    "CREATE TRIGGER match_no_double_booking_update BEFORE UPDATE ON matching_match "
-    f"WHEN NEW.status IN ('asked', 'accepted') BEGIN {_SQLITE_OVERLAP}; END",
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER match_no_double_booking_update",
-    "DROP TRIGGER match_no_double_booking_insert",
-    "DROP INDEX volunteer_matching_cover",
-    "DROP INDEX officedistance_office_km",
-]
-
-
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 Migration.operations.append(
-    migrations.RunPython(
-        _run({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
-        _run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),
+    VendorRunSQL(
+        sql={
+            "postgresql": [
+                raw_sql.OFFICE_DISTANCE_INDEX["postgresql"],
+                raw_sql.VOLUNTEER_COVER_INDEX["postgresql"],
+                *raw_sql.POSTGRES_NO_DOUBLE_BOOKING,
+            ],
+            "sqlite": [
+                raw_sql.OFFICE_DISTANCE_INDEX["sqlite"],
+                raw_sql.VOLUNTEER_COVER_INDEX["sqlite"],
+                *raw_sql.SQLITE_NO_DOUBLE_BOOKING,
+            ],
+        },
+        reverse_sql={
+            "postgresql": [
+                "ALTER TABLE matching_match DROP CONSTRAINT match_no_double_booking",
+                "DROP INDEX volunteer_matching_cover",
+                "DROP INDEX officedistance_office_km",
+            ],
+            "sqlite": [
+                "DROP TRIGGER match_no_double_booking_update",
+                "DROP TRIGGER match_no_double_booking_insert",
+                "DROP INDEX volunteer_matching_cover",
+                "DROP INDEX officedistance_office_km",
+            ],
+        },
     )
 )

@@ -8,22 +8,9 @@ answer each probe without visiting the tables.
 
 from django.db import migrations
 
-FORWARD = {
-    "postgresql": [
-        'CREATE INDEX emailaddress_verified_primary ON account_emailaddress (user_id) WHERE verified AND "primary"',
-        "CREATE INDEX match_active_blocks ON matching_match (volunteer_id, blocked_from) INCLUDE (blocked_until) "
-        "WHERE status IN ('asked', 'accepted')",
-        "CREATE INDEX match_counted_starts ON matching_match (volunteer_id, starts_at) "
-        "WHERE status IN ('accepted', 'done')",
-    ],
-    "sqlite": [
-        'CREATE INDEX emailaddress_verified_primary ON account_emailaddress (user_id) WHERE verified AND "primary"',
-        "CREATE INDEX match_active_blocks ON matching_match (volunteer_id, blocked_from, blocked_until) "
-        "WHERE status IN ('asked', 'accepted')",
-        "CREATE INDEX match_counted_starts ON matching_match (volunteer_id, starts_at) "
-        "WHERE status IN ('accepted', 'done')",
-    ],
-}
+from core.db import VendorRunSQL
+from matching import raw_sql
+
 BACKWARD = [
     "DROP INDEX match_counted_starts",
     "DROP INDEX match_active_blocks",
@@ -31,20 +18,21 @@ BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    for statement in FORWARD.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor in FORWARD:
-        for statement in BACKWARD:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("matching", "0004_referrals_and_initiative_requests"),
         ("account", "0009_emailaddress_unique_primary_email"),
     ]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [
+        VendorRunSQL(
+            sql={
+                vendor: [
+                    raw_sql.VERIFIED_PRIMARY_EMAIL_INDEX,
+                    raw_sql.MATCH_ACTIVE_BLOCKS_INDEX[vendor],
+                    raw_sql.MATCH_COUNTED_STARTS_INDEX,
+                ]
+                for vendor in ("postgresql", "sqlite")
+            },
+            reverse_sql={"postgresql": BACKWARD, "sqlite": BACKWARD},
+        )
+    ]

@@ -3,6 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.db import VendorRunSQL
+from matching import raw_sql
+
 
 class Migration(migrations.Migration):
 
@@ -21,20 +24,16 @@ class Migration(migrations.Migration):
 
 
 # On SQLite, altering the column rebuilds the table, which drops the raw triggers
-# and partial indexes of migrations 0002 and 0005. Put them back.
-def _restore_sqlite_guards(apps, schema_editor):
-    import importlib
-
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    guards = importlib.import_module("matching.migrations.0002_matching_index")
-    indexes = importlib.import_module("matching.migrations.0005_search_support_indexes")
-    statements = [s for s in guards.SQLITE_FORWARD if "TRIGGER" in s]
-    statements += [s for s in indexes.FORWARD["sqlite"] if "matching_match" in s]
-    for statement in statements:
-        schema_editor.execute(statement.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ").replace(
-            "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "
-        ))
-
-
-Migration.operations.append(migrations.RunPython(_restore_sqlite_guards, migrations.RunPython.noop))
+# and partial indexes of migrations 0002 and 0005. Put them back (PostgreSQL keeps them).
+Migration.operations.append(
+    VendorRunSQL(
+        sql={
+            "sqlite": [
+                *raw_sql.SQLITE_NO_DOUBLE_BOOKING,
+                raw_sql.MATCH_ACTIVE_BLOCKS_INDEX["sqlite"],
+                raw_sql.MATCH_COUNTED_STARTS_INDEX,
+            ]
+        },
+        reverse_sql={},
+    )
+)

@@ -125,3 +125,7 @@ class MatchEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.actor_role})"
+
+
+# Matches that count as "an accompaniment" for the fairness ranking.
+COUNTED_MATCH_STATUSES = (MatchStatus.ACCEPTED, MatchStatus.DONE)

@@ -9,7 +9,6 @@ import logging
 import re
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -92,6 +91,8 @@ def request_create(
     The last four arguments are for requests an initiative files for a client
     (``request_create_for_initiative``).
     """
+    # Every argument but these three goes into the row as given.
+    fields = {name: value for name, value in locals().items() if name not in ("language", "privacy_policy_version")}
     if office is None:
         if new_office is None:
             raise ValueError("request_create needs an office or new_office")
@@ -108,27 +109,11 @@ def request_create(
         logger.info("request duplicate submission id=%s", duplicate.pk)
         return duplicate, False
     escort_request = AccompanimentRequest(
+        **{name: value for name, value in fields.items() if name not in ("office", "new_office")},
         office=office,
-        first_name=first_name,
-        email=email,
-        phone=phone,
-        preferred_contact=preferred_contact,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        purpose=purpose,
-        languages=languages,
-        needs_language=needs_language,
-        preferred_gender=preferred_gender,
-        accessibility=accessibility,
-        message=message,
         language=(language or settings.LANGUAGE_CODE)[:10],
         consent_given_at=now,
         privacy_policy_version=privacy_policy_version or settings.PRIVACY_POLICY_VERSION,
-        counselling_services=counselling_services,
-        filed_by_initiative=filed_by_initiative,
-        filed_by=filed_by,
-        client_consent_recorded_at=client_consent_recorded_at,
-        contact_via_initiative=contact_via_initiative,
     )
     escort_request.full_clean()
     escort_request.save()
@@ -216,21 +201,3 @@ def request_cancel(*, escort_request: AccompanimentRequest) -> AccompanimentRequ
         logger.info("request cancelled id=%s", escort_request.pk)
         _after_change(escort_request=escort_request, event=Event.CANCELLED)
     return escort_request
-
-
-# --- Notifications --------------------------------------------------------------------------------------
-
-
-def coordinator_recipients() -> list[str]:
-    """settings.COORDINATOR_EMAILS and every active staff user's address, without duplicates."""
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email")
-    seen: dict[str, str] = {}
-    for address in [*settings.COORDINATOR_EMAILS, *(email for (email,) in staff)]:
-        seen.setdefault(address.strip().lower(), address.strip())
-    return [address for key, address in seen.items() if key]
-
-
-# --- Data protection ------------------------------------------------------------------------------------
-
-
-# --- Referrals ------------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from directory import selectors as directory_selectors
 from matching.links import request_status_url, token_page
 from matching.matches import services as match_services
 from matching.requests import selectors, services
-from matching.requests.forms import RequestForm, RescheduleForm, clean_search_text, office_label
+from matching.requests.appointment import RescheduleForm
+from matching.requests.forms import RequestForm, clean_search_text, office_label
 
 logger = logging.getLogger(__name__)
 

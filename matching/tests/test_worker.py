@@ -2,7 +2,7 @@
 
 No eager mode and no mocks: the test process (and its live server) sends tasks
 through Redis to a ``celery worker`` started with the production settings on the
-test database. Each test has its own queue (see ``matching/tests/worker.py``).
+test database. Each test has its own queue (see ``testing/celery_worker.py``).
 """
 
 import datetime

@@ -161,6 +161,8 @@ class Command(BaseCommand):
             index.office_index_build(office_id=office.pk, using=ALIAS, points=points)
         return [(office.pk, office.kind, office.postal_code_id) for office in offices]
 
+    # Longer than 60 lines on purpose: one pass draws every synthetic attribute with its documented share
+    # (README, "Matching benchmark"); split up, the distribution would be scattered over helpers.
     def _add_volunteers(self, start: int, end: int) -> None:
         """Volunteers start+1 … end, with users, verified e-mails, absences and bookings."""
         connection = connections[ALIAS]
