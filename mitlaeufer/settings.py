@@ -60,8 +60,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "mitlaeufer.middleware.HealthCheckMiddleware",
+    # First: everything below sees the client's address, not the proxy's.
+    "mitlaeufer.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The policy header is added on the way out, so /healthz and static files get it too.
+    "csp.middleware.CSPMiddleware",
+    # Before host validation (CommonMiddleware) but after the security headers.
+    "mitlaeufer.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mitlaeufer.middleware.RejectNulBytesMiddleware",
@@ -72,7 +77,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "mitlaeufer.urls"
@@ -218,9 +222,22 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# How many reverse proxies of ours stand in front of gunicorn (Caddy in docker-compose.yml: 1).
+# It decides whose X-Forwarded-For entry is the client (mitlaeufer.proxy) and whether
+# X-Forwarded-Proto is believed; with 0 both headers are ignored, as any client can send them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth reads REMOTE_ADDR, which TrustedProxyMiddleware has already set to the client, when
+# its own count is 0. A second parser of X-Forwarded-For would only disagree on odd headers
+# (allauth answers 500 to fewer hops than proxies).
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# The container's health probe talks plain HTTP to gunicorn, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
