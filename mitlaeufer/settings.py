@@ -16,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A local .env is convenient for development; the process environment wins.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# .env holds the production configuration (docker compose reads the same file); the process
+# environment wins. `make run` and `make test` set DJANGO_READ_DOT_ENV=false, so the embedded
+# default and the test suite keep working in a checkout that also holds a production .env.
+if env.bool("DJANGO_READ_DOT_ENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
@@ -52,6 +55,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "bootstrap",
     "csp",
+    # Project-wide system checks and operator commands (create_coordinator).
+    "mitlaeufer",
     # Our apps. Dependencies point one way: matching → volunteers, directory → geo.
     "geo",
     "volunteers",
@@ -112,18 +117,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The cache belongs in its own Redis database: a cache.clear() or an eviction there must never
+# drop queued tasks. Unset it falls back to REDIS_URL, which the production check refuses
+# (mitlaeufer/checks.py); the test suite shares one database on purpose and clears it per test.
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mitlaeufer"),
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # No broker in the embedded default: tasks run in-process, right away.
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
@@ -134,9 +145,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Every countdown we use stays below this, so Redis never re-delivers a task
-# that is merely waiting for its ETA.
-CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# How long a task taken by a worker stays invisible before Redis hands it to another worker.
+# It must exceed the longest wait a worker holds a task for: the retry backoff is capped at
+# 600 s (retry_backoff_max in the tasks), the volunteer debounce is 60 s, and no task runs for
+# minutes. Fifteen minutes covers both with room, and a task in flight at a worker's SIGKILL
+# comes back after those fifteen minutes instead of an hour.
+CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
