@@ -174,7 +174,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = False  # the sign-up must tell a volunteer the address is taken
+# Sign-up and password reset answer alike for known and unknown addresses: being identifiable as
+# a volunteer or coordinator is sensitive. With mandatory verification allauth then mails the
+# owner of a known address ("you already have an account") instead of creating a second account.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7
@@ -182,10 +185,13 @@ ACCOUNT_SIGNUP_FORM_CLASS = "volunteers.forms.VolunteerSignupForm"
 ACCOUNT_ADAPTER = "mitlaeufer.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mitläufer] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Per client address (behind a proxy see TRUSTED_PROXY_COUNT). A reset mail per address at most
+# every 20 minutes; probing many addresses stops after ten an hour.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
+    "reset_password": "10/h/ip,3/h/key",
 }
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "volunteers:profile"
