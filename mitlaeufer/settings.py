@@ -293,6 +293,13 @@ LOGGING = {
     },
 }
 
+# Optional error reports (Sentry), scrubbed of personal data: see mitlaeufer/error_reporting.py.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from mitlaeufer.error_reporting import error_reporting_init
+
+    error_reporting_init(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))
+
 # --- Domain settings -----------------------------------------------------------------
 # Bump when the privacy text changes; consents record the version they agreed to.
 PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-11-25")
