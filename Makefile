@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mitlaeufer
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# A production .env in the same checkout (docker compose reads it) must not leak into the
+# embedded default or the tests: settings.py skips .env when this is false.
+NO_DOT_ENV := DJANGO_READ_DOT_ENV=false
 
 .PHONY: run test lint bench messages
 
@@ -24,18 +27,18 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo_data
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(NO_DOT_ENV) $(BIN)/python manage.py migrate --noinput
+	$(NO_DOT_ENV) $(BIN)/python manage.py load_demo_data
+	$(NO_DOT_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
-	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)' \
+	$(NO_DOT_ENV) TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)' \
 	  $(BIN)/python -m tools.testservices -- $(BIN)/pytest $(PYTEST_ARGS)
 
 # The matching benchmark on the configured database (DATABASE_URL unset: SQLite), see README.
 BENCH_SIZES ?= 10000,100000,1000000
 bench: $(VENV)/.installed-run
-	$(BIN)/python manage.py bench_matching --volunteers $(BENCH_SIZES) --baseline-max 100000
+	$(NO_DOT_ENV) $(BIN)/python manage.py bench_matching --volunteers $(BENCH_SIZES) --baseline-max 100000
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

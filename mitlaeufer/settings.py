@@ -16,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A local .env is convenient for development; the process environment wins.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# .env holds the production configuration (docker compose reads the same file); the process
+# environment wins. `make run` and `make test` set DJANGO_READ_DOT_ENV=false, so the embedded
+# default and the test suite keep working in a checkout that also holds a production .env.
+if env.bool("DJANGO_READ_DOT_ENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
@@ -52,6 +55,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "bootstrap",
     "csp",
+    # Project-wide system checks and operator commands (create_coordinator).
+    "mitlaeufer",
     # Our apps. Dependencies point one way: matching → volunteers → directory → geo → core.
     "core",
     "geo",
@@ -61,8 +66,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "mitlaeufer.middleware.HealthCheckMiddleware",
+    # First: everything below sees the client's address, not the proxy's.
+    "mitlaeufer.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The policy header is added on the way out, so /healthz and static files get it too.
+    "csp.middleware.CSPMiddleware",
+    # Before host validation (CommonMiddleware) but after the security headers.
+    "mitlaeufer.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mitlaeufer.middleware.RejectNulBytesMiddleware",
@@ -73,7 +83,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "mitlaeufer.urls"
@@ -109,18 +118,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The cache belongs in its own Redis database: a cache.clear() or an eviction there must never
+# drop queued tasks. Unset it falls back to REDIS_URL, which the production check refuses
+# (mitlaeufer/checks.py); the test suite shares one database on purpose and clears it per test.
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mitlaeufer"),
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # No broker in the embedded default: tasks run in-process, right away.
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
@@ -131,9 +146,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Every countdown we use stays below this, so Redis never re-delivers a task
-# that is merely waiting for its ETA.
-CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# How long a task taken by a worker stays invisible before Redis hands it to another worker.
+# It must exceed the longest wait a worker holds a task for: the retry backoff is capped at
+# 600 s (retry_backoff_max in the tasks), the volunteer debounce is 60 s, and no task runs for
+# minutes. Fifteen minutes covers both with room, and a task in flight at a worker's SIGKILL
+# comes back after those fifteen minutes instead of an hour.
+CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -157,7 +175,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = False  # the sign-up must tell a volunteer the address is taken
+# Sign-up and password reset answer alike for known and unknown addresses: being identifiable as
+# a volunteer or coordinator is sensitive. With mandatory verification allauth then mails the
+# owner of a known address ("you already have an account") instead of creating a second account.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7
@@ -165,10 +186,13 @@ ACCOUNT_SIGNUP_FORM_CLASS = "volunteers.forms.VolunteerSignupForm"
 ACCOUNT_ADAPTER = "mitlaeufer.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mitläufer] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Per client address (behind a proxy see TRUSTED_PROXY_COUNT). A reset mail per address at most
+# every 20 minutes; probing many addresses stops after ten an hour.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
+    "reset_password": "10/h/ip,3/h/key",
 }
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "volunteers:profile"
@@ -219,9 +243,22 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# How many reverse proxies of ours stand in front of gunicorn (Caddy in docker-compose.yml: 1).
+# It decides whose X-Forwarded-For entry is the client (mitlaeufer.proxy) and whether
+# X-Forwarded-Proto is believed; with 0 both headers are ignored, as any client can send them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth reads REMOTE_ADDR, which TrustedProxyMiddleware has already set to the client, when
+# its own count is 0. A second parser of X-Forwarded-For would only disagree on odd headers
+# (allauth answers 500 to fewer hops than proxies).
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# The container's health probe talks plain HTTP to gunicorn, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -256,6 +293,13 @@ LOGGING = {
         "django.security.csrf": {"level": "ERROR"},
     },
 }
+
+# Optional error reports (Sentry), scrubbed of personal data: see mitlaeufer/error_reporting.py.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from mitlaeufer.error_reporting import error_reporting_init
+
+    error_reporting_init(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))
 
 # --- Domain settings -----------------------------------------------------------------
 # Bump when the privacy text changes; consents record the version they agreed to.

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from mitlaeufer.tests.production_env import production_env
+
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -65,9 +67,7 @@ def test_the_deploy_check_passes_with_production_like_settings():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_DEBUG="false",
-        SECRET_KEY="test-" + "k7Qz9vXw2LmP4rT8yB1nH6sD3fG5jC0aE" * 2,
-        ALLOWED_HOSTS="mitlaeufer.example",
+        **production_env(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

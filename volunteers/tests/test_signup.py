@@ -135,16 +135,14 @@ def test_it_rejects_a_signup_without_an_office_kind(client):
 
 
 @pytest.mark.parametrize("email", ["schon@beispiel.de", "Schon@Beispiel.DE", "SCHON@BEISPIEL.DE"])
-def test_it_rejects_an_email_that_is_already_registered(client, email):
+def test_a_registered_email_gets_the_same_answer_and_its_owner_a_mail(client, email):
+    """No enumeration (ACCOUNT_PREVENT_ENUMERATION): the page cannot tell; the owner learns it by mail."""
     VolunteerFactory(user__email="schon@beispiel.de")
     response = client.post("/mitmachen/", signup_form_data(email=email))
-    assert response.status_code == 200
-    errors = response.context["form"].errors["email"]
-    assert len(errors) == 1
-    assert "E-Mail-Adresse" in errors[0]
+    assert (response.status_code, response.url) == (302, "/konto/confirm-email/")
     assert User.objects.count() == 1
     assert Volunteer.objects.count() == 1
-    assert mail.outbox == []
+    assert [message.to for message in mail.outbox] == [["schon@beispiel.de"]]
 
 
 def test_it_rejects_an_oversized_display_name(client):
