@@ -24,6 +24,7 @@ from matching.models import (
     AccompanimentRequest,
     ContactChannel,
     RequestStatus,
+    new_request_token,
 )
 from matching.requests.notices import Event, request_notice
 
@@ -231,6 +232,22 @@ def coordinator_recipients() -> list[str]:
 
 
 # --- Data protection ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_erase_now(*, escort_request: AccompanimentRequest) -> None:
+    """The person asks to erase their data now: cancel what is open, erase, and retire the status link.
+
+    Cancelling tells a companion as a cancellation always does (their mail names no
+    one). Office, time and status stay for statistics, as after the scheduled purge.
+    The new random token makes the old link answer like any unknown one.
+    """
+    from matching.requests.purge import requests_erase
+
+    escort_request = request_cancel(escort_request=escort_request)
+    requests_erase(request_ids=[escort_request.pk])
+    AccompanimentRequest.objects.filter(pk=escort_request.pk).update(token=new_request_token())
+    logger.info("request erased on request id=%s", escort_request.pk)
 
 
 # --- Referrals ------------------------------------------------------------------------------------------
