@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = "Grundlagen"
+
+    def ready(self) -> None:
+        # The register entries of Django's and third-party tables (core.privacy finds every app's own).
+        from core import privacy_tables  # noqa: F401

@@ -10,13 +10,15 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 from core.tasks import queue_after_commit
 from directory.models import Office
 from matching.engine.index import office_index_is_current, office_index_rebuild
-from matching.engine.proposals import requests_near_volunteer_refresh
+from matching.engine.proposals import propose, requests_near_volunteer_refresh
 from matching.matches.services import matches_release_for_volunteer
-from volunteers.signals import volunteer_changed, volunteer_erasing
+from matching.models import SEARCHABLE_STATUSES, Proposal
+from volunteers.signals import volunteer_changed, volunteer_erasing, volunteer_withdrawn
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +51,20 @@ def volunteer_was_changed(sender, volunteer_id: int, **kwargs) -> None:
 def volunteer_is_erasing(sender, volunteer_id: int, **kwargs) -> None:
     """Inside the erase transaction: withdraw the volunteer's active matches before the row goes."""
     matches_release_for_volunteer(volunteer_id=volunteer_id)
+
+
+@receiver(volunteer_withdrawn, dispatch_uid="matching-volunteer-withdrawn")
+def volunteer_has_withdrawn(sender, volunteer_id: int, **kwargs) -> None:
+    """Inside the withdrawal transaction: no proposal and no request for this volunteer any more, at once.
+
+    Active matches are withdrawn as on erasure; open requests that listed them
+    are proposed again after commit, when the search already leaves them out.
+    """
+    proposed_for = set(
+        Proposal.objects.filter(volunteer_id=volunteer_id, request__status__in=SEARCHABLE_STATUSES).values_list(
+            "request_id", flat=True
+        )
+    )
+    matches_release_for_volunteer(volunteer_id=volunteer_id, note=gettext("Einwilligung widerrufen"))
+    for request_id in sorted(proposed_for):
+        queue_after_commit(propose, request_id=request_id)

@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core import privacy_version
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -302,8 +304,9 @@ if SENTRY_DSN:
     error_reporting_init(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))
 
 # --- Domain settings -----------------------------------------------------------------
-# Bump when the privacy text changes; consents record the version they agreed to.
-PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-11-25")
+# Consents record the version they agreed to. The default follows the register of personal
+# data (core/privacy_version.py): a test fails until it is bumped when the register changes.
+PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default=privacy_version.POLICY_VERSION)
 COORDINATOR_EMAILS = env.list("COORDINATOR_EMAILS", default=[])
 # Days after the appointment (or a cancellation) until a request's personal data is erased.
 REQUEST_RETENTION_DAYS = env.int("REQUEST_RETENTION_DAYS", default=14)
@@ -348,6 +351,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.services.purge_unverified",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Volunteers who withdrew their consent are erased after VOLUNTEER_WITHDRAWN_DAYS.
+    "volunteers-purge-withdrawn": {
+        "task": "volunteers.services.purge_withdrawn",
+        "schedule": crontab(hour=3, minute=55),
+    },
     # Tasks that could not be queued while the broker was down (core.tasks): queued again soon after it is back.
     "deferred-tasks-relay": {"task": "core.tasks.deferred_tasks_relay", "schedule": DEFERRED_TASKS_RELAY_SECONDS},
     # Requests whose proposal run never happened (a second net under the relay).
@@ -381,3 +389,5 @@ if MATCHING_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("pos
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c plan_cache_mode=force_generic_plan"
 # A sign-up whose e-mail address is not confirmed within this many days is erased.
 VOLUNTEER_UNVERIFIED_DAYS = env.int("VOLUNTEER_UNVERIFIED_DAYS", default=14)
+# A volunteer who withdrew their consent and did not give it again is erased after this many days.
+VOLUNTEER_WITHDRAWN_DAYS = env.int("VOLUNTEER_WITHDRAWN_DAYS", default=30)

@@ -14,7 +14,7 @@ admin.site.site_title = "Mitläufer"
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="pages/home.html"), name="home"),
-    path("datenschutz/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("datenschutz/", views.privacy_page, name="privacy"),
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
     path("healthz", views.healthz, name="healthz"),
     path("mitmachen/", account_views.signup, name="signup"),

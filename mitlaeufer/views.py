@@ -4,8 +4,11 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from core import privacy
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +46,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "down", "database": database, "broker": broker},
         status=200 if healthy else 503,
     )
+
+
+def privacy_page(request: HttpRequest) -> HttpResponse:
+    """/datenschutz/: what we store, why, for how long and who sees it, generated from the register."""
+    return render(request, "pages/privacy.html", {"sections": privacy.page_sections()})

@@ -122,6 +122,10 @@ class Consent(models.Model):
         verbose_name = _("Einwilligung")
         verbose_name_plural = _("Einwilligungen")
         ordering = ["-given_at"]
+        # The candidate search probes for a current consent per volunteer: index-only with this.
+        indexes = [
+            models.Index(fields=["volunteer"], name="consent_current", condition=models.Q(withdrawn_at__isnull=True))
+        ]
 
     def __str__(self) -> str:
         return str(self.policy_version)

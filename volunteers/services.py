@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from core import privacy
 from volunteers import signals
-from volunteers.choices import DayPart, Weekday, availability_position
 from volunteers.models import Absence, Consent, Volunteer
 
 logger = logging.getLogger(__name__)
@@ -99,61 +99,45 @@ def absence_delete(*, volunteer: Volunteer, absence_id: int) -> bool:
     return bool(deleted)
 
 
+@transaction.atomic
 def consent_withdraw(*, volunteer: Volunteer) -> None:
-    """Withdrawal takes the volunteer off the list at once; erasing is a separate step."""
+    """Withdrawal takes the volunteer off the list at once and starts the erasure countdown.
+
+    Other apps stop using them inside this transaction (``signals.volunteer_withdrawn``:
+    matching drops their proposals and active matches). Unless they consent again,
+    ``volunteers_purge_withdrawn`` erases them after VOLUNTEER_WITHDRAWN_DAYS.
+    """
     now = timezone.now()
     volunteer.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
     volunteer.is_active = False
     volunteer.save(update_fields=["is_active", "updated_at"])
+    signals.volunteer_withdrawn.send(sender=Volunteer, volunteer_id=volunteer.pk)
+    logger.info("volunteer consent withdrawn id=%s", volunteer.pk)
     _announce_change(volunteer)
 
 
+@transaction.atomic
+def consent_give(*, volunteer: Volunteer, policy_version: str) -> Consent:
+    """The volunteer consents (again): a new record for the current policy, and back on the list."""
+    consent = Consent.objects.create(volunteer=volunteer, policy_version=policy_version)
+    volunteer.is_active = True
+    volunteer.save(update_fields=["is_active", "updated_at"])
+    logger.info("volunteer consent given id=%s", volunteer.pk)
+    _announce_change(volunteer)
+    return consent
+
+
 def volunteer_export(*, volunteer: Volunteer) -> dict:
-    """All personal data we hold about this volunteer (Art. 15/20 GDPR), JSON-ready."""
-    user = volunteer.user
+    """All personal data we hold about this volunteer (Art. 15/20 GDPR), JSON-ready.
+
+    Generated from the register (``core.privacy``): every table that names the
+    volunteer as an owner contributes its rows, matching's escorts and outcomes
+    included, so the export cannot fall behind a new field.
+    """
     return {
-        "account": {
-            "email": user.email,
-            "email_addresses": [
-                {"email": address.email, "verified": address.verified, "primary": address.primary}
-                for address in user.emailaddress_set.all()
-            ],
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "profile": {
-            "display_name": volunteer.display_name,
-            "postal_code": volunteer.postal_code_id,
-            "radius_km": volunteer.radius_km,
-            "availability": [
-                f"{day.label}, {part.label}"
-                for day in Weekday
-                for part in DayPart
-                if volunteer.availability & (1 << availability_position(day, part))
-            ],
-            "languages": volunteer.language_labels,
-            "office_kinds": volunteer.office_kind_labels,
-            "phone": volunteer.phone,
-            "gender": volunteer.gender,
-            "knows_social_law": volunteer.knows_social_law,
-            "language": volunteer.language,
-            "is_active": volunteer.is_active,
-            "paused_until": volunteer.paused_until.isoformat() if volunteer.paused_until else None,
-            "created_at": volunteer.created_at.isoformat(),
-            "updated_at": volunteer.updated_at.isoformat(),
-        },
-        "absences": [
-            {"starts_on": a.starts_on.isoformat(), "ends_on": a.ends_on.isoformat()} for a in volunteer.absences.all()
-        ],
-        "consents": [
-            {
-                "policy_version": c.policy_version,
-                "given_at": c.given_at.isoformat(),
-                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
-            }
-            for c in volunteer.consents.all()
-        ],
         "exported_at": timezone.now().isoformat(),
+        "privacy_policy_version": settings.PRIVACY_POLICY_VERSION,
+        "records": privacy.owner_export(owner="volunteer", key=volunteer.pk),
     }
 
 
@@ -187,6 +171,8 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
     user = volunteer.user
     volunteer_id = volunteer.pk
     signals.volunteer_erasing.send(sender=Volunteer, volunteer_id=volunteer_id)
+    # What other apps registered under this volunteer and keeps its row (a decline reason) is blanked.
+    privacy.owner_erase(owner="volunteer", keys=[volunteer_id])
     _admin_history_erase(user=user)
     user.delete()  # cascades to the profile, absences, consents, e-mail addresses
     logger.info("volunteer erased id=%s", volunteer_id)
@@ -210,6 +196,33 @@ def volunteers_purge_unverified(*, now: datetime.datetime | None = None) -> int:
         erased += 1
     logger.info("unverified sign-ups erased: %s", erased)
     return erased
+
+
+def volunteers_purge_withdrawn(*, now: datetime.datetime | None = None) -> int:
+    """Erase volunteers who withdrew their consent more than VOLUNTEER_WITHDRAWN_DAYS ago and gave none since."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.VOLUNTEER_WITHDRAWN_DAYS)
+    current = Consent.objects.filter(volunteer_id=OuterRef("pk"), withdrawn_at__isnull=True)
+    recent = Consent.objects.filter(volunteer_id=OuterRef("pk"), withdrawn_at__gt=cutoff)
+    due = (
+        Volunteer.objects.filter(consents__withdrawn_at__lte=cutoff)
+        .exclude(Exists(current))
+        .exclude(Exists(recent))
+        .distinct()
+        .select_related("user")
+    )
+    erased = 0
+    for volunteer in due:
+        volunteer_erase(volunteer=volunteer)
+        erased += 1
+    logger.info("withdrawn volunteers erased: %s", erased)
+    return erased
+
+
+@shared_task
+def purge_withdrawn() -> int:
+    """Celery beat, daily: erase volunteers whose consent was withdrawn past the grace period."""
+    return volunteers_purge_withdrawn()
 
 
 @shared_task

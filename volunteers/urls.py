@@ -11,6 +11,8 @@ urlpatterns = [
     path("abwesenheit/", views.absence_add, name="absence_add"),
     path("abwesenheit/<int:absence_id>/loeschen/", views.absence_delete, name="absence_delete"),
     path("meine-daten.json", views.export, name="export"),
+    path("meine-daten/", views.export_page, name="export_page"),
+    path("einwilligung/", views.consent_give, name="consent_give"),
     path("einwilligung-widerrufen/", views.consent_withdraw, name="consent_withdraw"),
     path("loeschen/", views.delete_account, name="delete"),
 ]

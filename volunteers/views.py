@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import privacy
 from core.i18n import active_language
 from volunteers import selectors, services
 from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
@@ -37,6 +38,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             "absences": volunteer.absences.filter(ends_on__gte=timezone.localdate()),
             "pause_form": PauseForm(initial={"paused_until": volunteer.paused_until}),
             "absence_form": AbsenceForm(),
+            "has_consent": selectors.volunteer_has_consent(volunteer=volunteer),
+            "erasure_due_on": selectors.volunteer_erasure_due_on(volunteer=volunteer),
         },
     )
 
@@ -130,6 +133,22 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def export_page(request: HttpRequest) -> HttpResponse:
+    """The same data as the JSON download, readable."""
+    volunteer = _own_volunteer(request)
+    if volunteer is None:
+        return redirect("volunteers:edit")
+    data = services.volunteer_export(volunteer=volunteer)
+    response = render(
+        request,
+        "volunteers/my_data.html",
+        {"tables": privacy.export_readable(data["records"]), "exported_at": timezone.now()},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     volunteer = _own_volunteer(request)
     form = DeleteAccountForm(_post_data(request))
@@ -153,6 +172,20 @@ def consent_withdraw(request: HttpRequest) -> HttpResponse:
         services.consent_withdraw(volunteer=volunteer)
         messages.success(
             request,
-            _("Ihre Einwilligung ist widerrufen. Wir schlagen Sie nicht mehr vor. Sie können Ihr Konto jetzt löschen."),
+            _(
+                "Ihre Einwilligung ist widerrufen. Wir schlagen Sie nicht mehr vor. Wenn Sie nicht wieder "
+                "einwilligen, löschen wir Ihr Konto nach %(days)s Tagen. Sie können es auch jetzt löschen."
+            )
+            % {"days": settings.VOLUNTEER_WITHDRAWN_DAYS},
         )
+    return redirect("volunteers:profile")
+
+
+@login_required
+@require_POST
+def consent_give(request: HttpRequest) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    if volunteer and not selectors.volunteer_has_consent(volunteer=volunteer):
+        services.consent_give(volunteer=volunteer, policy_version=settings.PRIVACY_POLICY_VERSION)
+        messages.success(request, _("Danke! Sie stehen wieder auf der Mitläuferliste."))
     return redirect("volunteers:profile")

@@ -4,7 +4,7 @@ Deliberately without the person: no name, e-mail, phone, languages, needs,
 message, purpose or wanted advice. A downloaded file leaves the system and
 escapes the purge (``matching.requests.purge``), so it holds only what the purge
 keeps anyway, which is what coordinators need for planning and statistics.
-(``purpose`` is in the purge's PERSONAL_FIELDS, so it stays out too.)
+(``purpose`` is personal in the register, matching.privacy, so it stays out too.)
 """
 
 from collections.abc import Iterable

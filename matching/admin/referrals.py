@@ -85,6 +85,12 @@ class ReferralAdmin(admin.ModelAdmin):
         # Referrals are made on the request's page.
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A note may not be written again once the request's data is erased.
+        if obj is not None and obj.request.is_erased:
+            return False
+        return super().has_change_permission(request, obj)
+
     @admin.display(description=_("Amt"), ordering="request__office__name")
     def request_office(self, referral: Referral) -> str:
         return referral.request.office.name

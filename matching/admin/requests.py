@@ -131,6 +131,12 @@ class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, 
         # Requests come through the public form (a coordinator on the phone fills it in, too).
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An erased request is statistics now: nobody can type personal data back in (the view stays).
+        if obj is not None and obj.is_erased:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         # The time and the office change through the status page, so proposals are refreshed.

@@ -8,7 +8,7 @@ by Germany's ~8,200 postal-code centroids however many volunteers there are:
 2. ``candidates_search`` is then one SQL query: walk the office's distance rows
    in km order, join the volunteers of each postal code whose own radius covers
    the distance, filter availability, pauses, absences, bookings, office kind,
-   language and gender, and stop after N. The same SQL runs on PostgreSQL and
+   language, gender and a consent not withdrawn, and stop after N. The same SQL runs on PostgreSQL and
    SQLite; the covering indexes it relies on are in migration 0002.
 
 Everything here takes ids and plain values so that tasks, the admin and the
@@ -98,6 +98,8 @@ WHERE od.office_id = %(office)s
     SELECT 1 FROM account_emailaddress e
     WHERE e.user_id = v.user_id AND e.verified AND e."primary")
   AND EXISTS (SELECT 1 FROM auth_user u WHERE u.id = v.user_id AND u.is_active)
+  AND EXISTS (
+    SELECT 1 FROM volunteers_consent c WHERE c.volunteer_id = v.id AND c.withdrawn_at IS NULL)
 ORDER BY od.km, recent, last_at ASC NULLS FIRST, v.id
 LIMIT %(limit)s
 """

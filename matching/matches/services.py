@@ -133,7 +133,7 @@ def matches_release_for_request(*, escort_request: AccompanimentRequest) -> int:
     return released
 
 
-def matches_release_for_volunteer(*, volunteer_id: int) -> int:
+def matches_release_for_volunteer(*, volunteer_id: int, note: str | None = None) -> int:
     """A volunteer erases their account: withdraw their active matches and forget their words.
 
     Runs inside the erase transaction (``volunteers.signals.volunteer_erasing``),
@@ -148,7 +148,8 @@ def matches_release_for_volunteer(*, volunteer_id: int) -> int:
         match.status = MatchStatus.CANCELLED
         match.decided_at = timezone.now()
         match.save(update_fields=["status", "decided_at"])
-        _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Konto der Begleitung gelöscht"))
+        reason = note or _("Konto der Begleitung gelöscht")
+        _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=reason)
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
             escort_request.save(update_fields=["status", "updated_at"])

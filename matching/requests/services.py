@@ -23,8 +23,10 @@ from matching.models import (
     AccompanimentRequest,
     ContactChannel,
     RequestStatus,
+    new_request_token,
 )
 from matching.requests.notices import Event, request_notice
+from matching.requests.purge import requests_erase
 
 logger = logging.getLogger(__name__)
 
@@ -201,3 +203,17 @@ def request_cancel(*, escort_request: AccompanimentRequest) -> AccompanimentRequ
         logger.info("request cancelled id=%s", escort_request.pk)
         _after_change(escort_request=escort_request, event=Event.CANCELLED)
     return escort_request
+
+
+@transaction.atomic
+def request_erase_now(*, escort_request: AccompanimentRequest) -> None:
+    """The person asks to erase their data now: cancel what is open, erase, and retire the status link.
+
+    Cancelling tells a companion as a cancellation always does (their mail names no
+    one). Office, time and status stay for statistics, as after the scheduled purge.
+    The new random token makes the old link answer like any unknown one.
+    """
+    escort_request = request_cancel(escort_request=escort_request)
+    requests_erase(request_ids=[escort_request.pk])
+    AccompanimentRequest.objects.filter(pk=escort_request.pk).update(token=new_request_token())
+    logger.info("request erased on request id=%s", escort_request.pk)

@@ -7,7 +7,9 @@ app_name = "matching"
 urlpatterns = [
     path("", views.request_new, name="new"),
     path("aemter/", views.office_search, name="office_search"),
+    path("geloescht/", views.request_erased, name="erased"),
     path("<str:token>/", views.request_status, name="status"),
     path("<str:token>/absagen/", views.request_cancel, name="cancel"),
     path("<str:token>/aendern/", views.request_reschedule, name="reschedule"),
+    path("<str:token>/loeschen/", views.request_erase, name="erase"),
 ]

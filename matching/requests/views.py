@@ -157,3 +157,28 @@ def request_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Ihr neuer Termin ist gespeichert. Wir suchen passend dazu eine Begleitung."))
         return redirect("matching:status", token=token)
     return render(request, "matching/request_reschedule.html", {"escort_request": escort_request, "form": form})
+
+
+@never_cache
+@token_page
+@require_http_methods(["GET", "POST"])
+def request_erase(request: HttpRequest, token: str) -> HttpResponse:
+    """ "Meine Daten jetzt löschen": a confirmation page, then the erasure (POST only)."""
+    escort_request = selectors.request_by_token(token=token)
+    if escort_request is None:
+        return _not_found(request)
+    if request.method == "POST":
+        services.request_erase_now(escort_request=escort_request)
+        # This browser's memory of the request (for double clicks) goes too.
+        request.session[SESSION_KEY] = [pk for pk in request.session.get(SESSION_KEY, []) if pk != escort_request.pk]
+        return redirect("matching:erased")
+    return render(request, "matching/request_erase.html", {"escort_request": escort_request})
+
+
+@never_cache
+@require_GET
+def request_erased(request: HttpRequest) -> HttpResponse:
+    """The last page: it needs no data, so it cannot show any."""
+    response = render(request, "matching/request_erased.html")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -15,7 +15,7 @@ from matching.engine.index import office_index_build
 from matching.engine.search import appointment_slot, match_block
 from matching.models import ACTIVE_MATCH_STATUSES, AccompanimentRequest, Match, MatchStatus
 from volunteers.choices import availability_position
-from volunteers.models import Absence, Volunteer
+from volunteers.models import Absence, Consent, Volunteer
 
 
 def next_weekday_at(hour: int, *, days_ahead: int = 3, weekday: int | None = None) -> datetime.datetime:
@@ -45,6 +45,7 @@ def make_volunteer(
     verified: bool = True,
     account_active: bool = True,
     paused_until=None,
+    consent: bool = True,
     using: str = "default",
 ) -> Volunteer:
     user = (
@@ -66,6 +67,9 @@ def make_volunteer(
         paused_until=paused_until,
     )
     volunteer.save(using=using)
+    # A volunteer who withdrew keeps the record of the consent they gave, with the withdrawal.
+    withdrawn = None if consent else timezone.now()
+    Consent(volunteer=volunteer, policy_version="test", withdrawn_at=withdrawn).save(using=using)
     return volunteer
 
 
@@ -136,6 +140,7 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
             verified=rng.random() < 0.9,
             account_active=rng.random() < 0.95,
             paused_until=day + datetime.timedelta(days=rng.randrange(-3, 3)) if rng.random() < 0.2 else None,
+            consent=rng.random() < 0.9,
             using=using,
         )
         if rng.random() < 0.15:
@@ -184,6 +189,9 @@ def oracle(*, escort_request: AccompanimentRequest, using: str = "default", limi
     verified = set(
         EmailAddress.objects.using(using).filter(verified=True, primary=True).values_list("user_id", flat=True)
     )
+    consented = set(
+        Consent.objects.using(using).filter(withdrawn_at__isnull=True).values_list("volunteer_id", flat=True)
+    )
     hits = []
     for volunteer in Volunteer.objects.using(using).select_related("postal_code", "user"):
         km = geodesic_km(
@@ -193,6 +201,7 @@ def oracle(*, escort_request: AccompanimentRequest, using: str = "default", limi
         if (
             km > volunteer.radius_km
             or not volunteer.is_active
+            or volunteer.pk not in consented
             or volunteer.user_id not in verified
             or not volunteer.user.is_active
             or (volunteer.paused_until is not None and volunteer.paused_until >= day)

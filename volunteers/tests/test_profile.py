@@ -226,16 +226,19 @@ def test_the_export_contains_the_volunteers_own_data(volunteer_client, volunteer
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    data = json.loads(response.content)
-    assert data["account"]["email"] == "bettina@beispiel.de"
-    assert data["account"]["email_addresses"] == [{"email": "bettina@beispiel.de", "verified": True, "primary": True}]
-    assert data["profile"]["display_name"] == "Bettina"
-    assert data["profile"]["phone"] == "0203 111111"
-    assert data["profile"]["postal_code"] == "47051"
-    assert data["profile"]["availability"] == ["Montag, vormittags (8–12 Uhr)"]
-    assert data["profile"]["languages"] == ["Deutsch"]
-    assert len(data["absences"]) == 1
-    assert data["consents"][0]["policy_version"]
+    records = json.loads(response.content)["records"]  # generated from the register (core.privacy)
+    assert records["auth.User"][0]["email"] == "bettina@beispiel.de"
+    assert [(a["email"], a["verified"], a["primary"]) for a in records["account.EmailAddress"]] == [
+        ("bettina@beispiel.de", True, True)
+    ]
+    profile = records["volunteers.Volunteer"][0]
+    assert profile["display_name"] == "Bettina"
+    assert profile["phone"] == "0203 111111"
+    assert profile["postal_code"] == "47051"
+    assert profile["availability"] == ["Montag, vormittags (8–12 Uhr)"]
+    assert profile["languages"] == ["Deutsch"]
+    assert len(records["volunteers.Absence"]) == 1
+    assert records["volunteers.Consent"][0]["policy_version"]
 
 
 def test_the_export_contains_nobody_elses_data(volunteer_client, volunteer, other_volunteer):

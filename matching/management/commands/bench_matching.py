@@ -175,7 +175,7 @@ class Command(BaseCommand):
         office = Office.objects.using(ALIAS).first()
         for low in range(start, end, BATCH):
             high = min(low + BATCH, end)
-            users, emails, volunteers, absences, matches = [], [], [], [], []
+            users, emails, volunteers, consents, absences, matches = [], [], [], [], [], []
             codes = self.rng.choices(self.codes, weights=self.weights, k=high - low)
             for offset, (code, _lat, _lon) in enumerate(codes):
                 number = low + offset + 1
@@ -196,6 +196,9 @@ class Command(BaseCommand):
                         paused, joined, joined,
                     )
                 )  # fmt: skip
+                # Some withdrew their consent: the search must pass them over (is_active alone does not decide).
+                withdrawn = joined if self.rng.random() < 0.03 else None
+                consents.append((number, "bench", joined, withdrawn))
                 if self.rng.random() < 0.05:
                     first = today + datetime.timedelta(days=self.rng.randrange(0, 40))
                     absences.append(
@@ -233,6 +236,11 @@ class Command(BaseCommand):
                 "languages, office_kinds, phone, gender, knows_social_law, is_active, paused_until, created_at, "
                 "updated_at, language) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'de')",
                 volunteers,
+            )
+            self._execute_many(
+                "INSERT INTO volunteers_consent (volunteer_id, policy_version, given_at, withdrawn_at) "
+                "VALUES (%s, %s, %s, %s)",
+                consents,
             )
             if absences:
                 self._execute_many(
