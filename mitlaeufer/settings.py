@@ -127,8 +127,11 @@ CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open while Redis is down (core/cache.py): pages and forms keep working.
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
+            # A Redis that does not answer must not hold a page for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mitlaeufer"),
         }
     }

@@ -109,17 +109,24 @@ def _reset_producer_pools() -> None:
 
 
 @contextmanager
-def broker_unreachable():
-    """The broker is down, as far as this (the web) process can tell; workers are not affected."""
+def broker_at(url: str):
+    """This (the web) process sends its tasks to the broker at ``url``."""
     conf = celery_app.conf
     saved = conf["broker_url"]
-    conf["broker_url"] = UNREACHABLE_BROKER
+    conf["broker_url"] = url
     _reset_producer_pools()
     try:
         yield
     finally:
         conf["broker_url"] = saved
         _reset_producer_pools()
+
+
+@contextmanager
+def broker_unreachable():
+    """The broker is down, as far as this (the web) process can tell; workers are not affected."""
+    with broker_at(UNREACHABLE_BROKER):
+        yield
 
 
 def wait_for(condition, *, timeout: float, interval: float = 0.05, message=""):

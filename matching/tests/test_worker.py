@@ -348,3 +348,51 @@ def test_a_task_delivered_twice_does_its_work_once(workers):
     match.refresh_from_db()
     assert match_url(match=match) in invitations[0]
     assert Match.objects.get(pk=match.pk).invitation_sent_at is not None
+
+
+def _post_login(base_url: str) -> int:
+    """Log in with a wrong password like a browser (CSRF cookie first); the status of the answer."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{base_url}/konto/login/", timeout=10) as response:
+        page = response.read().decode()
+    data = {"csrfmiddlewaretoken": _hidden_value(page, "csrfmiddlewaretoken"), "login": "x@beispiel.de"}
+    data["password"] = "falsch-falsch"
+    request = urllib.request.Request(  # noqa: S310  (the test's own live server)
+        f"{base_url}/konto/login/", data=urlencode(data).encode(), headers={"Referer": f"{base_url}/konto/login/"}
+    )
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_with_redis_down_nothing_is_lost_and_everything_arrives_when_it_returns(
+    live_server, settings, workers, redis_server
+):
+    """Cache and broker on a real redis-server of the test's own, which the test stops and starts again."""
+    settings.SPAM_MIN_FILL_SECONDS = 0
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": redis_server.url}}
+    the_office = jobcenter()
+    nearest = volunteer("47051")
+    with celery_worker.broker_at(redis_server.url):
+        worker = workers.start(REDIS_URL=redis_server.url)
+        redis_server.stop()
+
+        status, url, page = submit_request_form(live_server.url, the_office, appointment())
+        escort_request = AccompanimentRequest.objects.get()
+        assert (status, url) == (200, f"{live_server.url}/anfrage/{escort_request.token}/")
+        assert "Danke! Ihre Anfrage ist angekommen." in page
+        # The login works too (allauth's rate limit reads the cache): a wrong password is an error, not a 500.
+        assert _post_login(live_server.url) == 200
+        assert DeferredTask.objects.count() == 2
+
+        redis_server.start()
+        deferred_tasks_relay.delay()
+        wait_for(
+            lambda: proposals_done(escort_request.pk) and any(m["To"] == "ayse@beispiel.de" for m in workers.mails()),
+            timeout=PROPOSALS_WITHIN * 2,  # the worker first has to find its broker again
+            message=lambda: f"nothing arrived after Redis returned:\n{worker.log_tail()}",
+        )
+    assert ranked_volunteers(escort_request.pk) == [nearest.pk]
+    assert not DeferredTask.objects.exists()
