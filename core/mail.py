@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -76,6 +77,29 @@ def mail_send(
     for attachment in attachments:
         message.attach(*attachment)
     return deliver(message)
+
+
+# How long a sent mail's key is remembered: longer than any task's retries (at most about an hour).
+MAIL_ONCE_SECONDS = 7 * 24 * 60 * 60
+
+
+def mail_send_once(*, key: str, **mail) -> bool:
+    """``mail_send`` unless the mail with this key went out already; False then.
+
+    For tasks that Celery may deliver twice or retry after a passing SMTP error: the key
+    is claimed before sending and released when sending fails, so the retry sends exactly
+    the mails that did not go out. Give each mail of a task its own key. While the cache
+    is unreachable it fails open: a mail may then go out twice, never not at all.
+    """
+    claim = f"mail-once:{key}"
+    if not cache.add(claim, 1, timeout=MAIL_ONCE_SECONDS):
+        logger.info("mail %s already sent", key.split(":")[0])
+        return False
+    try:
+        return mail_send(**mail)
+    except Exception:
+        cache.delete(claim)
+        raise
 
 
 def coordinator_addresses() -> list[str]:

@@ -8,11 +8,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.mail import coordinator_addresses, mail_send
+from core.mail import coordinator_addresses, mail_send, mail_send_once
 from core.tasks import RETRY_TRANSIENT
 from matching.links import match_url, request_admin_url, request_status_url
 from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
@@ -134,49 +133,44 @@ def match_send_feedback_request(*, match_id: int) -> bool:
     )
 
 
-def _once(key: str) -> bool:
-    """For notices without a timestamp of their own: the first delivery of a task wins."""
-    return cache.add(f"match-notice:{key}", 1, timeout=7 * 24 * 60 * 60)
-
-
 def match_send_cancelled_notice(*, match_id: int) -> bool:
     """Tell the volunteer they are no longer needed."""
     match = _load(match_id)
-    if match is None or match.status != MatchStatus.CANCELLED or not _once(f"cancelled:{match_id}"):
+    if match is None or match.status != MatchStatus.CANCELLED:
         return False
-    mail_send(
+    return mail_send_once(
+        key=f"match-cancelled:{match_id}",
         template="matching/email/match_cancelled",
         context={"match": match, "escort_request": match.request},
         to=[match.volunteer.user.email],
         language=match.volunteer.language,
     )
-    return True
 
 
 def match_send_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
     """The companion is gone (account erased): coordinators get the admin link, the person a plain note."""
     match = Match.objects.select_related("request", "request__office").filter(pk=match_id).first()
-    if match is None or not _once(f"withdrawn:{match_id}"):
+    if match is None:
         return 0
     escort_request = match.request
     sent = 0
     recipients = coordinator_addresses()
     if recipients:
-        mail_send(
+        sent += mail_send_once(
+            key=f"match-withdrawn:{match_id}:coordinators",
             template="matching/email/coordinator_withdrawn",
             context={"match": match, "admin_url": request_admin_url(escort_request=escort_request)},
             language=settings.LANGUAGE_CODE,
             bcc=recipients,
         )
-        sent += 1
     if was_accepted and escort_request.email and not escort_request.is_erased:
-        mail_send(
+        sent += mail_send_once(
+            key=f"match-withdrawn:{match_id}:person",
             template="matching/email/match_withdrawn_requester",
             context={"escort_request": escort_request, "status_url": request_status_url(escort_request=escort_request)},
             to=[escort_request.email],
             language=escort_request.language,
         )
-        sent += 1
     return sent
 
 
@@ -184,15 +178,15 @@ def match_send_declined_notice(*, match_id: int) -> bool:
     """Tell the coordinators a volunteer declined: a link into the admin, no personal data."""
     match = _load(match_id)
     recipients = coordinator_addresses()
-    if match is None or match.status != MatchStatus.DECLINED or not recipients or not _once(f"declined:{match_id}"):
+    if match is None or match.status != MatchStatus.DECLINED or not recipients:
         return False
-    mail_send(
+    return mail_send_once(
+        key=f"match-declined:{match_id}",
         template="matching/email/coordinator_declined",
         context={"match": match, "admin_url": request_admin_url(escort_request=match.request)},
         language=settings.LANGUAGE_CODE,
         bcc=recipients,
     )
-    return True
 
 
 def match_ics(*, match: Match) -> str:

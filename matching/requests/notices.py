@@ -4,9 +4,8 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 
-from core.mail import coordinator_addresses, mail_send
+from core.mail import coordinator_addresses, mail_send_once
 from core.tasks import RETRY_TRANSIENT
 from matching.links import request_admin_url, request_status_url
 from matching.models import (
@@ -37,30 +36,28 @@ def request_notify(*, request_id: int, event: str) -> int:
     if escort_request is None:
         logger.info("request notice skipped: request id=%s is gone", request_id)
         return 0
-    # A task delivered twice (acks_late after a worker crash) sends its mails once.
+    # A task delivered twice (acks_late after a worker crash), or retried after one of its two
+    # mails failed, sends each mail once.
     once = f"request-notice:{escort_request.pk}:{event}:{escort_request.updated_at.timestamp()}"
-    if not cache.add(once, 1, timeout=24 * 60 * 60):
-        logger.info("request notice already sent id=%s event=%s", escort_request.pk, event)
-        return 0
     sent = 0
     if escort_request.email and not escort_request.is_erased:
-        mail_send(
+        sent += mail_send_once(
+            key=f"{once}:person",
             template=f"matching/email/request_{event}",
             context={"escort_request": escort_request, "status_url": request_status_url(escort_request=escort_request)},
             language=escort_request.language,
             to=[escort_request.email],
         )
-        sent += 1
     recipients = coordinator_addresses()
     if recipients:
         # Bcc: coordinators do not need to see each other's addresses.
-        mail_send(
+        sent += mail_send_once(
+            key=f"{once}:coordinators",
             template=f"matching/email/coordinator_{event}",
             context={"escort_request": escort_request, "admin_url": request_admin_url(escort_request=escort_request)},
             language=settings.LANGUAGE_CODE,
             bcc=recipients,
         )
-        sent += 1
     logger.info("request notice sent id=%s event=%s mails=%s", escort_request.pk, event, sent)
     return sent
 

@@ -1,0 +1,57 @@
+"""A mail that failed on a passing SMTP error is sent by the retry; the one that went out is not repeated."""
+
+import pytest
+from django.core import mail
+
+from core.mail import MailDeliveryError
+from matching.requests.notices import Event, request_notify
+from matching.tests.request_helpers import make_request
+from testing.mail import FlakyEmailBackend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def flaky_mail(settings):
+    settings.EMAIL_BACKEND = "testing.mail.FlakyEmailBackend"
+    settings.COORDINATOR_EMAILS = ["koordination@beispiel.de"]
+    FlakyEmailBackend.attempts = 0
+    yield FlakyEmailBackend
+    FlakyEmailBackend.refuse = set()
+
+
+def test_the_retry_sends_the_mail_that_failed_and_only_that_one(flaky_mail):
+    escort_request = make_request(email="ayse@beispiel.de")
+    mail.outbox.clear()
+    flaky_mail.attempts = 0
+    flaky_mail.refuse = {2}  # the person's mail goes out, the coordinators' mail is refused once
+
+    with pytest.raises(MailDeliveryError):
+        request_notify(request_id=escort_request.pk, event=Event.CREATED)
+    assert [message.to for message in mail.outbox] == [["ayse@beispiel.de"]]
+
+    # What Celery's retry does: the same task again.
+    assert request_notify(request_id=escort_request.pk, event=Event.CREATED) == 1
+    assert [(message.to, message.bcc) for message in mail.outbox] == [
+        (["ayse@beispiel.de"], []),
+        ([], ["koordination@beispiel.de"]),
+    ]
+    # A third delivery of the task sends nothing.
+    assert request_notify(request_id=escort_request.pk, event=Event.CREATED) == 0
+    assert len(mail.outbox) == 2
+
+
+def test_a_mail_refused_on_its_first_try_is_not_lost(flaky_mail):
+    escort_request = make_request(email="ayse@beispiel.de")
+    mail.outbox.clear()
+    flaky_mail.attempts = 0
+    flaky_mail.refuse = {1}
+
+    with pytest.raises(MailDeliveryError):
+        request_notify(request_id=escort_request.pk, event=Event.CREATED)
+    assert mail.outbox == []
+    assert request_notify(request_id=escort_request.pk, event=Event.CREATED) == 2
+    assert sorted(tuple(message.to or message.bcc) for message in mail.outbox) == [
+        ("ayse@beispiel.de",),
+        ("koordination@beispiel.de",),
+    ]
