@@ -1,9 +1,9 @@
 from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from mitlaeufer import views
 
@@ -23,7 +23,11 @@ urlpatterns = [
     path("anfrage/", include("matching.requests.urls")),
     path("einsatz/", include("matching.matches.urls")),
     # The area of partner initiatives' staff (login required); the public directory is /initiativen/.
-    path("initiative/", include("matching.partners.urls")),
+    path("partner/", include("matching.partners.urls")),
+    # The staff area's old prefix, one letter from the public directory's: links in old mails still work.
+    re_path(
+        r"^initiative/(?P<rest>.*)$", RedirectView.as_view(url="/partner/%(rest)s", permanent=True, query_string=True)
+    ),
     path("initiativen/", include("directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

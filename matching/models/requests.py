@@ -98,7 +98,7 @@ class AccompanimentRequest(models.Model):
     # Which kinds of advice the person asked for (bits of directory.choices.InitiativeService). Personal data.
     counselling_services = models.PositiveIntegerField(_("Gewünschte Beratung"), default=0)
 
-    # Filed by an initiative's staff on behalf of a client (the area at /initiative/).
+    # Filed by an initiative's staff on behalf of a client (the area at /partner/).
     filed_by_initiative = models.ForeignKey(
         "directory.Initiative",
         on_delete=models.PROTECT,

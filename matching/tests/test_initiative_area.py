@@ -1,4 +1,4 @@
-"""The initiatives' area at /initiative/: who may see what, and filing a request for a client."""
+"""The initiatives' area at /partner/ (once /initiative/): who may see what, and filing a request for a client."""
 
 import pytest
 from django.db import connection
@@ -59,11 +59,11 @@ def filed(initiatives, users):
 
 
 URLS = {
-    "list": lambda a, b: "/initiative/",
-    "new": lambda a, b: "/initiative/neu/",
-    "detail of A's request": lambda a, b: f"/initiative/anfragen/{a.pk}/",
-    "cancel of A's request": lambda a, b: f"/initiative/anfragen/{a.pk}/absagen/",
-    "detail of B's request": lambda a, b: f"/initiative/anfragen/{b.pk}/",
+    "list": lambda a, b: "/partner/",
+    "new": lambda a, b: "/partner/neu/",
+    "detail of A's request": lambda a, b: f"/partner/anfragen/{a.pk}/",
+    "cancel of A's request": lambda a, b: f"/partner/anfragen/{a.pk}/absagen/",
+    "detail of B's request": lambda a, b: f"/partner/anfragen/{b.pk}/",
 }
 LOGIN = "login"
 # What each role gets for each page (GET). Volunteers and coordinators have no initiative: 404, like
@@ -98,7 +98,7 @@ def test_only_staff_of_the_initiative_can_cancel_its_request(client, users, file
     request_a, _ = filed
     if users[role] is not None:
         client.force_login(users[role])
-    response = client.post(f"/initiative/anfragen/{request_a.pk}/absagen/")
+    response = client.post(f"/partner/anfragen/{request_a.pk}/absagen/")
     assert response.status_code in (302, 404)
     request_a.refresh_from_db()
     assert request_a.status == RequestStatus.RECEIVED
@@ -107,12 +107,12 @@ def test_only_staff_of_the_initiative_can_cancel_its_request(client, users, file
 def test_staff_cancel_their_initiatives_request_with_a_post(client, users, filed):
     request_a, _ = filed
     client.force_login(users["staff_a"])
-    detail = client.get(f"/initiative/anfragen/{request_a.pk}/").content.decode()
-    assert f'action="/initiative/anfragen/{request_a.pk}/absagen/"' in detail
+    detail = client.get(f"/partner/anfragen/{request_a.pk}/").content.decode()
+    assert f'action="/partner/anfragen/{request_a.pk}/absagen/"' in detail
 
-    response = client.post(f"/initiative/anfragen/{request_a.pk}/absagen/")
+    response = client.post(f"/partner/anfragen/{request_a.pk}/absagen/")
 
-    assert response["Location"] == f"/initiative/anfragen/{request_a.pk}/"
+    assert response["Location"] == f"/partner/anfragen/{request_a.pk}/"
     request_a.refresh_from_db()
     assert request_a.status == RequestStatus.CANCELLED
 
@@ -120,7 +120,7 @@ def test_staff_cancel_their_initiatives_request_with_a_post(client, users, filed
 def test_cancelling_by_get_changes_nothing(client, users, filed):
     request_a, _ = filed
     client.force_login(users["staff_a"])
-    assert client.get(f"/initiative/anfragen/{request_a.pk}/absagen/").status_code == 200
+    assert client.get(f"/partner/anfragen/{request_a.pk}/absagen/").status_code == 200
     request_a.refresh_from_db()
     assert request_a.status == RequestStatus.RECEIVED
 
@@ -130,7 +130,7 @@ def test_staff_of_an_archived_initiative_get_404(client, initiatives, users, fil
     a.state = InitiativeState.ARCHIVED
     a.save()
     client.force_login(users["staff_a"])
-    assert client.get("/initiative/").status_code == 404
+    assert client.get("/partner/").status_code == 404
 
 
 def test_an_account_belongs_to_one_initiative_only(initiatives, users):
@@ -144,7 +144,7 @@ def test_an_account_belongs_to_one_initiative_only(initiatives, users):
 def test_the_list_shows_only_the_initiatives_requests_with_status_appointment_and_office(client, users, filed):
     request_a, _ = filed
     client.force_login(users["staff_a"])
-    response = client.get("/initiative/")
+    response = client.get("/partner/")
     html = response.content.decode()
     assert [r.pk for r in response.context["page"].object_list] == [request_a.pk]
     assert "Klient A" in html and "Klient B" not in html
@@ -158,7 +158,7 @@ def _list_queries(client, initiative, count: int) -> int:
     for number in range(count):
         make_request(filed_by_initiative=initiative, email=f"k{number}@beispiel.de", starts_at=in_days(3 + number))
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/initiative/")
+        response = client.get("/partner/")
     assert len(response.context["page"].object_list) == count
     return len(queries)
 
@@ -174,8 +174,8 @@ def test_the_list_is_paginated(client, initiatives, users):
         make_request(
             filed_by_initiative=initiatives[0], email=f"p{number}@beispiel.de", starts_at=in_days(3, 8, number)
         )
-    first = client.get("/initiative/")
-    second = client.get("/initiative/?seite=2")
+    first = client.get("/partner/")
+    second = client.get("/partner/?seite=2")
     assert len(first.context["page"].object_list) == 20
     assert len(second.context["page"].object_list) == 1
     assert "Seite 1 von 2" in first.content.decode()
@@ -196,7 +196,7 @@ def test_the_detail_shows_the_companions_first_name_once_confirmed(client, users
         blocked_until=request_a.ends_at,
     )
     client.force_login(users["staff_a"])
-    url = f"/initiative/anfragen/{request_a.pk}/"
+    url = f"/partner/anfragen/{request_a.pk}/"
     assert "Freiwillige 7" not in client.get(url).content.decode()
 
     AccompanimentRequest.objects.filter(pk=request_a.pk).update(status=RequestStatus.CONFIRMED)
@@ -226,10 +226,10 @@ def test_staff_file_a_request_for_a_client_and_it_gets_proposals_like_any_other(
     data = form_data(office, first_name="Ayşe", email="", phone="0176 1234567", date=starts_at.date().isoformat())
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/initiative/neu/", data)
+        response = client.post("/partner/neu/", data)
 
     escort_request = AccompanimentRequest.objects.get()
-    assert response["Location"] == f"/initiative/anfragen/{escort_request.pk}/"
+    assert response["Location"] == f"/partner/anfragen/{escort_request.pk}/"
     assert (escort_request.filed_by_initiative, escort_request.filed_by) == (a, users["staff_a"])
     assert escort_request.client_consent_recorded_at is not None
     assert (escort_request.phone, escort_request.email, escort_request.contact_via_initiative) == (
@@ -248,7 +248,7 @@ def test_staff_file_a_request_for_a_client_and_it_gets_proposals_like_any_other(
 def test_without_the_clients_consent_nothing_is_filed(client, users, nearby_volunteer):
     office, _ = nearby_volunteer
     client.force_login(users["staff_a"])
-    response = client.post("/initiative/neu/", form_data(office, consent=None))
+    response = client.post("/partner/neu/", form_data(office, consent=None))
     assert response.status_code == 200
     assert "Ohne das Einverständnis der Person können wir keine Begleitung suchen." in response.content.decode()
     assert not AccompanimentRequest.objects.exists()
@@ -259,7 +259,7 @@ def test_a_client_without_contact_is_reached_through_the_initiative(client, init
     client.force_login(users["staff_a"])
     data = form_data(office, email="", phone="", use_initiative_contact="on")
 
-    response = client.post("/initiative/neu/", data)
+    response = client.post("/partner/neu/", data)
 
     escort_request = AccompanimentRequest.objects.get()
     assert (escort_request.email, escort_request.phone, escort_request.contact_via_initiative) == (
@@ -274,7 +274,7 @@ def test_a_client_without_contact_is_reached_through_the_initiative(client, init
 def test_without_any_contact_the_form_asks_for_one(client, users, nearby_volunteer):
     office, _ = nearby_volunteer
     client.force_login(users["staff_a"])
-    response = client.post("/initiative/neu/", form_data(office, email="", phone=""))
+    response = client.post("/partner/neu/", form_data(office, email="", phone=""))
     assert "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an" in response.content.decode()
     assert not AccompanimentRequest.objects.exists()
 
@@ -282,7 +282,7 @@ def test_without_any_contact_the_form_asks_for_one(client, users, nearby_volunte
 def test_the_clients_contact_and_the_initiatives_contact_exclude_each_other(client, users, nearby_volunteer):
     office, _ = nearby_volunteer
     client.force_login(users["staff_a"])
-    response = client.post("/initiative/neu/", form_data(office, use_initiative_contact="on"))
+    response = client.post("/partner/neu/", form_data(office, use_initiative_contact="on"))
     assert "Bitte geben Sie entweder die Kontaktdaten der Person an" in response.content.decode()
     assert not AccompanimentRequest.objects.exists()
 
@@ -291,7 +291,7 @@ def test_two_clients_with_the_initiatives_contact_at_the_same_time_are_two_reque
     office, _ = nearby_volunteer
     client.force_login(users["staff_a"])
     for name in ("Ayşe", "Olena"):
-        client.post("/initiative/neu/", form_data(office, first_name=name, email="", use_initiative_contact="on"))
+        client.post("/partner/neu/", form_data(office, first_name=name, email="", use_initiative_contact="on"))
     assert sorted(AccompanimentRequest.objects.values_list("first_name", flat=True)) == ["Ayşe", "Olena"]
 
 
@@ -300,7 +300,7 @@ def test_the_detail_lists_advice_nearby_for_the_client(client, initiatives, user
     InitiativeFactory(name="Schuldnerberatung", services=debt)
     escort_request = make_request(filed_by_initiative=initiatives[0], counselling_services=debt)
     client.force_login(users["staff_a"])
-    assert "Schuldnerberatung" in client.get(f"/initiative/anfragen/{escort_request.pk}/").content.decode()
+    assert "Schuldnerberatung" in client.get(f"/partner/anfragen/{escort_request.pk}/").content.decode()
 
 
 def test_a_coordinator_links_an_account_to_an_initiative_in_the_admin(client, initiatives, users, django_user_model):
@@ -336,7 +336,7 @@ def test_a_coordinator_links_an_account_to_an_initiative_in_the_admin(client, in
     assert response.status_code == 302, response.context["errors"]
     assert set(a.staff.values_list("user__username", flat=True)) == {"staff-a", "neu"}
     client.force_login(new_staff)
-    assert client.get("/initiative/").status_code == 200
+    assert client.get("/partner/").status_code == 200
 
 
 def test_a_companion_learns_that_the_contact_is_the_initiatives(client, initiatives, users, nearby_volunteer):
@@ -344,7 +344,7 @@ def test_a_companion_learns_that_the_contact_is_the_initiatives(client, initiati
 
     office, volunteer = nearby_volunteer
     client.force_login(users["staff_a"])
-    client.post("/initiative/neu/", form_data(office, email="", phone="", use_initiative_contact="on"))
+    client.post("/partner/neu/", form_data(office, email="", phone="", use_initiative_contact="on"))
     escort_request = AccompanimentRequest.objects.get()
     match = match_ask(escort_request=escort_request, volunteer=volunteer, actor=users["coordinator"])
     match_accept(match=match)
@@ -369,5 +369,10 @@ def test_after_login_staff_land_in_their_initiatives_area_and_see_it_in_the_menu
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     InitiativeStaff.objects.create(user=user, initiative=InitiativeFactory())
     response = client.post("/konto/login/", {"login": "staff@beispiel.de", "password": "ein-langes-Passwort-42"})
-    assert response.status_code == 302 and response["Location"] == "/initiative/"
-    assert "Meine Initiative" in client.get("/initiative/").content.decode()
+    assert response.status_code == 302 and response["Location"] == "/partner/"
+    assert "Meine Initiative" in client.get("/partner/").content.decode()
+
+
+def test_the_old_prefix_redirects_to_the_staff_area(client):
+    response = client.get("/initiative/anfragen/7/?seite=2")
+    assert (response.status_code, response["Location"]) == (301, "/partner/anfragen/7/?seite=2")
