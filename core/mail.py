@@ -81,25 +81,37 @@ def mail_send(
 
 # How long a sent mail's key is remembered: longer than any task's retries (at most about an hour).
 MAIL_ONCE_SECONDS = 7 * 24 * 60 * 60
+SENDING, SENT = "sending", "sent"
+
+
+class MailInFlight(OSError):
+    """Another delivery of the same task is sending this mail right now; an OSError, so the task retries."""
 
 
 def mail_send_once(*, key: str, **mail) -> bool:
     """``mail_send`` unless the mail with this key went out already; False then.
 
-    For tasks that Celery may deliver twice or retry after a passing SMTP error: the key
-    is claimed before sending and released when sending fails, so the retry sends exactly
-    the mails that did not go out. Give each mail of a task its own key. While the cache
-    is unreachable it fails open: a mail may then go out twice, never not at all.
+    For tasks that Celery may deliver twice, retry after a passing SMTP error, or hand to
+    another worker after a crash. The key is first leased as "sending" for
+    ``MAIL_CLAIM_SECONDS``: a duplicate that finds the lease raises ``MailInFlight`` and
+    its task retries later, so a mail whose sender died mid-send (the lease runs out)
+    is sent by the retry, never lost. After a successful send the key says "sent"; after
+    a failed one it is released. Give each mail of a task its own key. While the cache is
+    unreachable it fails open: a mail may then go out twice, never not at all.
     """
     claim = f"mail-once:{key}"
-    if not cache.add(claim, 1, timeout=MAIL_ONCE_SECONDS):
-        logger.info("mail %s already sent", key.split(":")[0])
-        return False
+    if not cache.add(claim, SENDING, timeout=settings.MAIL_CLAIM_SECONDS):
+        if cache.get(claim) == SENT:
+            logger.info("mail %s already sent", key.split(":")[0])
+            return False
+        raise MailInFlight(key.split(":")[0])
     try:
-        return mail_send(**mail)
+        result = mail_send(**mail)
     except Exception:
         cache.delete(claim)
         raise
+    cache.set(claim, SENT, timeout=MAIL_ONCE_SECONDS)
+    return result
 
 
 def coordinator_addresses() -> list[str]:

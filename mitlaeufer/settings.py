@@ -339,6 +339,8 @@ CELERY_IMPORTS = [
     "matching.requests.purge",
     "matching.matches.mails",
 ]
+# A mail task that died while sending leaves a lease this long; then a retry of the task sends it.
+MAIL_CLAIM_SECONDS = env.int("MAIL_CLAIM_SECONDS", default=120)
 DEFERRED_TASKS_RELAY_SECONDS = env.int("DEFERRED_TASKS_RELAY_SECONDS", default=30)
 # Periodic tasks. django_celery_beat's DatabaseScheduler copies these entries into its tables
 # when beat starts; coordinators can then adjust them in the admin.

@@ -1,9 +1,12 @@
 """A mail that failed on a passing SMTP error is sent by the retry; the one that went out is not repeated."""
 
+import time
+
 import pytest
 from django.core import mail
+from django.core.cache import cache
 
-from core.mail import MailDeliveryError
+from core.mail import MailDeliveryError, MailInFlight
 from matching.requests.notices import Event, request_notify
 from matching.tests.request_helpers import make_request
 from testing.mail import FlakyEmailBackend
@@ -51,6 +54,24 @@ def test_a_mail_refused_on_its_first_try_is_not_lost(flaky_mail):
         request_notify(request_id=escort_request.pk, event=Event.CREATED)
     assert mail.outbox == []
     assert request_notify(request_id=escort_request.pk, event=Event.CREATED) == 2
+    assert sorted(tuple(message.to or message.bcc) for message in mail.outbox) == [
+        ("ayse@beispiel.de",),
+        ("koordination@beispiel.de",),
+    ]
+
+
+def test_a_mail_whose_sender_died_mid_send_is_sent_once_the_lease_runs_out(flaky_mail, settings):
+    settings.MAIL_CLAIM_SECONDS = 1
+    escort_request = make_request(email="ayse@beispiel.de")
+    mail.outbox.clear()
+    once = f"request-notice:{escort_request.pk}:{Event.CREATED}:{escort_request.updated_at.timestamp()}"
+    # What a worker killed while sending the person's mail leaves behind: the lease, no mail.
+    cache.add(f"mail-once:{once}:person", "sending", timeout=1)
+
+    with pytest.raises(MailInFlight):
+        request_notify(request_id=escort_request.pk, event=Event.CREATED)
+    time.sleep(1.2)
+    request_notify(request_id=escort_request.pk, event=Event.CREATED)
     assert sorted(tuple(message.to or message.bcc) for message in mail.outbox) == [
         ("ayse@beispiel.de",),
         ("koordination@beispiel.de",),

@@ -222,7 +222,7 @@ def test_killing_the_worker_loses_no_queued_task(workers):
             time.sleep(0.002)
         raise AssertionError(f"never caught the worker with a task in hand:\n{worker.log_tail()}")
 
-    first = workers.start(CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
+    first = workers.start(CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), MAIL_CLAIM_SECONDS="1")
     wait_for(lambda: done() >= 3, timeout=PROPOSALS_WITHIN, message=lambda: f"no progress:\n{first.log_tail()}")
 
     # 1. The pool process running the task dies (say, out of memory). The worker hands the task
@@ -246,7 +246,7 @@ def test_killing_the_worker_loses_no_queued_task(workers):
     assert celery_worker.in_flight(workers.queue) == taken
     time.sleep(max(0.0, max(at for _tag, at in taken) + VISIBILITY_TIMEOUT + 0.2 - time.time()))
 
-    second = workers.start(CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
+    second = workers.start(CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), MAIL_CLAIM_SECONDS="1")
     wait_for(
         lambda: done() == len(request_ids),
         timeout=PROPOSALS_WITHIN,

@@ -1,6 +1,7 @@
 """scripts/backup.sh and scripts/restore.sh against the local PostgreSQL, in a scratch database."""
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import quote
@@ -8,6 +9,8 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from django.conf import settings
+
+from tools.servers import postgres_install_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRATCH = "mitlaeufer_i9_backup"
@@ -27,8 +30,22 @@ def sql(database: str, statement: str, *params):
         return cursor.fetchall() if cursor.description else None
 
 
+def client_tools_path() -> str:
+    """PATH with pg_dump/pg_restore of the server's major version first, as an operator would install them.
+
+    The private PostgreSQL 18 of ``make test`` (tools/servers.py) ships its own; the system's are 15.
+    """
+    server_major = int(sql("postgres", "SHOW server_version_num")[0][0]) // 10000
+    bundled = postgres_install_dir() / "bin"
+    found = shutil.which("pg_dump")
+    system_pg_dump = subprocess.run([found, "--version"], capture_output=True, text=True).stdout if found else ""
+    if f" {server_major}." not in system_pg_dump and (bundled / "pg_dump").exists():
+        return f"{bundled}{os.pathsep}{os.environ['PATH']}"
+    return os.environ["PATH"]
+
+
 def script(name: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": server_url(SCRATCH)}
+    env = {**os.environ, "DATABASE_URL": server_url(SCRATCH), "PATH": client_tools_path()}
     return subprocess.run(  # noqa: S603  (our own scripts with fixed arguments)
         ["/bin/sh", str(ROOT / "scripts" / name), *args], env=env, capture_output=True, text=True, timeout=120
     )
