@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from core.spam import form_started_token
 from directory.models import Office
 from matching.models import AccompanimentRequest, ContactChannel, RequestStatus
-from matching.tests.request_helpers import form_data, in_days, office
+from matching.requests.tests.helpers import form_data, in_days, office
 
 pytestmark = pytest.mark.django_db
 
