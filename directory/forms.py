@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.bitmask import BitMaskField, to_mask
+from core.phone import PhoneField
 from core.spam import SpamProtectionMixin
 from directory import initiative_selectors
 from directory.choices import InitiativeService, Language
@@ -76,6 +77,7 @@ class InitiativeForm(forms.ModelForm):
     website = forms.URLField(
         label=_("Internetseite (freiwillig)"), required=False, max_length=200, assume_scheme="https"
     )
+    phone = PhoneField(label=_("Telefon (freiwillig)"), max_length=40)
     postal_code = forms.CharField(
         label=_("Postleitzahl"),
         max_length=5,
@@ -95,7 +97,6 @@ class InitiativeForm(forms.ModelForm):
             "reach": forms.RadioSelect,
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
         labels = {
             "name": _("Name der Initiative"),
@@ -104,7 +105,6 @@ class InitiativeForm(forms.ModelForm):
             "radius_km": _("Aus welchem Umkreis kommen Menschen zu Ihnen? (km)"),
             "email": _("Öffentliche E-Mail (freiwillig)"),
             "website": _("Internetseite (freiwillig)"),
-            "phone": _("Telefon (freiwillig)"),
             "opening_hours": _("Öffnungszeiten oder Sprechzeiten (freiwillig)"),
             "accessibility": _("Barrierefreiheit (freiwillig)"),
         }

@@ -2,22 +2,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bitmask import BitMaskField, to_mask
 from core.i18n import active_language
+from core.phone import PhoneField
 from directory.choices import Language, OfficeKind
 from geo.forms import PostalCodeField
 from volunteers import services
 from volunteers.choices import Gender, availability_choices
 from volunteers.models import RADIUS_DEFAULT_KM, RADIUS_MAX_KM, RADIUS_MIN_KM, Absence, Volunteer
-
-phone_validator = RegexValidator(
-    r"\A\+?[0-9][0-9 /()\-]{4,28}\Z",
-    _("Bitte geben Sie eine Telefonnummer nur mit Ziffern ein, zum Beispiel 0203 123456."),
-)
 
 PROFILE_FIELDS = [
     "display_name",
@@ -74,13 +69,7 @@ class VolunteerProfileForm(forms.Form):
         initial=to_mask(OfficeKind.values),
         error_messages={"required": _("Bitte wählen Sie mindestens ein Amt.")},
     )
-    phone = forms.CharField(
-        label=_("Telefon (freiwillig)"),
-        max_length=30,
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    phone = PhoneField(label=_("Telefon (freiwillig)"))
     gender = forms.ChoiceField(
         label=_("Geschlecht (freiwillig)"),
         choices=[("", _("keine Angabe")), *Gender.choices],
