@@ -14,18 +14,6 @@ from volunteers import services
 from volunteers.choices import Gender, availability_choices
 from volunteers.models import RADIUS_DEFAULT_KM, RADIUS_MAX_KM, RADIUS_MIN_KM, Absence, Volunteer
 
-PROFILE_FIELDS = [
-    "display_name",
-    "postal_code",
-    "radius_km",
-    "availability",
-    "languages",
-    "office_kinds",
-    "phone",
-    "gender",
-    "knows_social_law",
-]
-
 
 class VolunteerProfileForm(forms.Form):
     """Everything a volunteer tells us about themselves.
@@ -103,20 +91,11 @@ class VolunteerProfileForm(forms.Form):
 
     @classmethod
     def initial_from(cls, volunteer: Volunteer) -> dict:
-        return {
-            "display_name": volunteer.display_name,
-            "postal_code": volunteer.postal_code_id,
-            "radius_km": volunteer.radius_km,
-            "availability": volunteer.availability,
-            "languages": volunteer.languages,
-            "office_kinds": volunteer.office_kinds,
-            "phone": volunteer.phone,
-            "gender": volunteer.gender,
-            "knows_social_law": volunteer.knows_social_law,
-        }
+        # serializable_value gives the postal code's key, which is what the form field holds.
+        return {name: volunteer.serializable_value(name) for name in services.PROFILE_FIELDS}
 
     def profile_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+        return {name: self.cleaned_data[name] for name in services.PROFILE_FIELDS}
 
 
 class VolunteerSignupForm(VolunteerProfileForm):
