@@ -149,3 +149,15 @@ def plan_score(problem: PlanProblem, plan: Plan) -> tuple[int, int, int, int]:
 def coverage_value(problem: PlanProblem, pairs: Mapping[int, int]) -> int:
     big = sum(r.soon for r in problem.requests) + 1
     return sum(big + r.soon for r in problem.requests if r.id in pairs)
+
+
+def uncovered_reason(problem: PlanProblem, plan: Plan, request: PlanRequest) -> str:
+    """Why a request stays uncovered: "none" (nobody in reach and free), "cap" (all at their cap), "busy"."""
+    if not request.candidates:
+        return "none"
+    loads = plan_loads(problem, plan)
+    full = all(
+        loads.get(c.volunteer_id, problem.existing_load.get(c.volunteer_id, 0)) >= problem.cap
+        for c in request.candidates
+    )
+    return "cap" if full else "busy"
