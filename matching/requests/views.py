@@ -61,7 +61,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
         period_seconds=settings.REQUEST_RATE_LIMIT_SECONDS,
     ):
         logger.warning("request form rejected: rate limit")
-        return render(request, "matching/request_rate_limited.html", status=429)
+        # The typed form comes back (without error marks), so nothing is lost; the notice offers the phone.
+        form = RequestForm(request.POST)
+        form.helper.form_show_errors = False
+        return render(request, "matching/request_form.html", {"form": form, "rate_limited": True}, status=429)
 
     form = RequestForm(request.POST)
     if not form.is_valid():
