@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 
 from matching.models import AccompanimentRequest
-from matching.tests.request_helpers import form_data, office
+from matching.requests.services import request_create
+from matching.tests.request_helpers import form_data, in_days, office
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,27 @@ def test_the_privacy_page_names_every_cookie_an_anonymous_visitor_can_get(client
     assert "nur ein Cookie" not in content
     for cookie in ("csrftoken", "django_language", "sessionid"):
         assert f"„{cookie}“" in content
+
+
+def make_request(jobcenter, language: str) -> AccompanimentRequest:
+    escort_request, _created = request_create(
+        office=jobcenter, first_name="Amal", phone="0203 123456", starts_at=in_days(4), language=language
+    )
+    return escort_request
+
+
+def test_the_status_link_opens_in_the_language_the_person_asked_in(client, jobcenter):
+    escort_request = make_request(jobcenter, "ar")
+    for path in ("", "absagen/", "aendern/", "loeschen/"):
+        content = client.get(f"/anfrage/{escort_request.token}/{path}").content.decode()
+        assert '<html lang="ar" dir="rtl">' in content, path
+    content = client.get(f"/anfrage/{escort_request.token}/").content.decode()
+    assert "طلبك" in content
+
+
+def test_a_language_chosen_on_this_phone_wins_over_the_request_s(client, jobcenter):
+    escort_request = make_request(jobcenter, "ar")
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    content = client.get(f"/anfrage/{escort_request.token}/").content.decode()
+    assert '<html lang="de">' in content
+    assert "Ihre Anfrage" in content
