@@ -218,6 +218,20 @@ LANGUAGES = [
     ("ru", _("Russisch")),
     ("fa", _("Persisch")),
 ]
+LANGUAGES_EVERYWHERE = ("de", "en")
+# Pages of the volunteers', partners' and coordinators' side (regular expressions on the path): in
+# the other languages they render in German (mitlaeufer.middleware.ChosenLanguageMiddleware).
+GERMAN_ENGLISH_ONLY_PATHS = [
+    r"^/mitmachen/",
+    r"^/konto/",
+    r"^/profil/",
+    r"^/einsatz/",
+    r"^/partner/",
+    r"^/initiative/",
+    r"^/initiativen/eintragen/",
+    r"^/initiativen/[^/]+/bearbeiten/",
+    r"^/admin/",
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

@@ -132,3 +132,27 @@ def test_a_page_reads_in_arabic_after_choosing_it(client):
 def test_the_person_s_mail_speaks_the_person_s_language(language, subject):
     with translation.override(language):
         assert subject in render_to_string("matching/email/request_created_subject.txt")
+
+
+@pytest.mark.parametrize("path", ["/mitmachen/", "/konto/login/", "/initiativen/eintragen/"])
+def test_the_volunteers_and_partners_pages_stay_german_in_the_other_languages(client, path):
+    content = choose(client, "ar", path).content.decode()
+    assert '<html lang="de">' in content
+    assert "bootstrap/css/bootstrap.min.css" in content
+    # The person is told why, in their language, and their choice is still marked.
+    assert '<p class="alert alert-secondary" id="german-only" lang="ar" dir="rtl">' in content
+    assert "هذه الصفحة متوفرة بالألمانية والإنجليزية فقط." in content
+    assert 'aria-current="true">العربيّة</button>' in content
+
+
+def test_the_volunteers_pages_still_speak_english(client):
+    content = choose(client, "en", "/mitmachen/").content.decode()
+    assert '<html lang="en">' in content
+    assert 'id="german-only"' not in content
+
+
+@pytest.mark.parametrize("path", ["/", "/anfrage/", "/initiativen/", "/datenschutz/", "/gibt-es-nicht/"])
+def test_the_person_s_pages_speak_the_chosen_language(client, path):
+    content = choose(client, "fa", path).content.decode()
+    assert '<html lang="fa" dir="rtl">' in content
+    assert 'id="german-only"' not in content
