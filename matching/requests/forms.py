@@ -109,7 +109,10 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
     )
     message = forms.CharField(
         label=_("Möchten Sie uns noch etwas sagen?"),
-        help_text=_("Höchstens 500 Zeichen. Bitte keine Gesundheitsdaten oder Aktenzeichen."),
+        help_text=_(
+            "Höchstens 500 Zeichen. Bitte nichts über Ihre Krankheiten und keine Nummern aus Briefen vom Amt "
+            "(Aktenzeichen): das brauchen wir nicht."
+        ),
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX_LENGTH}),
