@@ -12,8 +12,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from core.bitmask import BitMaskField, to_mask
 from core.spam import SpamProtectionMixin
@@ -74,6 +76,7 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
 
     office_query = forms.CharField(
         label=_("Postleitzahl oder Ort des Amts"),
+        help_text=_("Auch der Name oder die Straße hilft, zum Beispiel: Sozialamt Duisburg."),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
@@ -143,6 +146,8 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         self.fields["office_query"].error_messages["max_length"] = _("Bitte geben Sie nur Postleitzahl oder Ort ein.")
         self._date_attrs()
         self.office_results = self._office_results()
+        searched = bool(clean_search_text(self._value("office_query")))
+        self.office_search_status = office_search_message(count=len(self.office_results)) if searched else ""
         self.fields["office"].widget.choices = self._office_choices()
         self.helper = self._helper()
 
@@ -313,9 +318,17 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
                         value="1",
                         css_class="btn-outline-primary",
                         formnovalidate="formnovalidate",
+                        # Without JavaScript the page reloads: land at the result, not at the top.
+                        formaction=reverse("matching:new") + "#office-search",
                         data_office_search="",
                     ),
-                    css_class="d-flex gap-2 align-items-end mb-3",
+                    css_class="d-flex gap-2 align-items-end mb-2",
+                    css_id="office-search",
+                ),
+                # Always in the page, so screen readers announce what the live search writes into it.
+                HTML(
+                    '<p id="office-search-status" role="status" aria-live="polite" class="fw-semibold mb-3">'
+                    "{{ form.office_search_status }}</p>"
                 ),
                 "office",
                 Div(
@@ -357,4 +370,22 @@ def office_label(office: Office) -> str:
     address = ", ".join(part for part in (office.street, f"{office.postal_code_id} {office.city}".strip()) if part)
     if address:
         parts.append(address)
-    return " – ".join(parts)
+    label = " – ".join(parts)
+    distance = getattr(office, "distance_km", None)
+    if distance is not None:
+        label += " (" + _("%(km)s km entfernt") % {"km": number_format(distance, 1)} + ")"
+    return label
+
+
+def office_search_message(*, count: int) -> str:
+    """What the search found, for everyone and for screen readers (the page shows it in role=status)."""
+    if count:
+        return ngettext(
+            "Wir haben %(count)d Amt gefunden. Bitte wählen Sie es in der Liste aus.",
+            "Wir haben %(count)d Ämter gefunden. Bitte wählen Sie Ihr Amt in der Liste aus.",
+            count,
+        ) % {"count": count}
+    return gettext(
+        "Wir haben kein Amt gefunden. Versuchen Sie es mit der Postleitzahl oder einem anderen Wort. "
+        "Oder wählen Sie in der Liste „Mein Amt ist nicht dabei“ und schreiben Sie Name und Postleitzahl des Amts auf."
+    )

@@ -19,7 +19,7 @@ from matching.links import request_status_url, token_page
 from matching.matches import services as match_services
 from matching.requests import selectors, services
 from matching.requests.appointment import RescheduleForm
-from matching.requests.forms import RequestForm, clean_search_text, office_label
+from matching.requests.forms import RequestForm, clean_search_text, office_label, office_search_message
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +94,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
 def office_search(request: HttpRequest) -> JsonResponse:
     """The office picker's live search (progressive enhancement; the form works without it)."""
     query = clean_search_text(request.GET.get("q", ""))
-    offices = directory_selectors.offices_search(query=query) if query else []
-    return JsonResponse({"results": [{"id": office.pk, "label": office_label(office)} for office in offices]})
+    offices = list(directory_selectors.offices_search(query=query)) if query else []
+    return JsonResponse(
+        {
+            "results": [{"id": office.pk, "label": office_label(office)} for office in offices],
+            "message": office_search_message(count=len(offices)) if query else "",
+        }
+    )
 
 
 @never_cache
