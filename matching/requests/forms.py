@@ -7,17 +7,15 @@ the spam checks do not map onto model fields one to one. The service
 
 import re
 
-from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.bitmask import BitMaskField, to_mask
+from core.forms import StarredCharField, StarredEmailField
 from core.spam import SpamProtectionMixin
 from directory import selectors as directory_selectors
 from directory.choices import InitiativeService, Language
@@ -30,11 +28,22 @@ from matching.models import (
     Purpose,
 )
 from matching.requests.appointment import AppointmentTimeMixin
+from matching.requests.form_layout import NEW_OFFICE, request_form_layout
 
-NEW_OFFICE = "new"
 PHONE_RE = re.compile(r"\A\+?[0-9][0-9 /()\-]{4,28}\Z")
 NUL = "\x00"
 
+
+# The languages most people ask for, shown first; the others open with "Weitere Sprachen".
+COMMON_LANGUAGES = (
+    Language.GERMAN,
+    Language.ENGLISH,
+    Language.ARABIC,
+    Language.TURKISH,
+    Language.RUSSIAN,
+    Language.UKRAINIAN,
+    Language.FARSI,
+)
 
 TOO_LONG = _("Bitte schreiben Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d).")
 
@@ -54,16 +63,14 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
         error_messages={"required": _("Bitte sagen Sie uns, wie wir Sie ansprechen dürfen.")},
     )
-    email = forms.EmailField(
+    email = StarredEmailField(
         label=_("E-Mail"),
-        required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Diese E-Mail-Adresse stimmt nicht. Bitte prüfen Sie sie.")},
     )
-    phone = forms.CharField(
+    phone = StarredCharField(
         label=_("Telefon"),
-        required=False,
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
     )
@@ -76,14 +83,18 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
 
     office_query = forms.CharField(
         label=_("Postleitzahl oder Ort des Amts"),
-        help_text=_("Auch der Name oder die Straße hilft, zum Beispiel: Sozialamt Duisburg."),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "enterkeyhint": "search",
+                "aria-describedby": "office-search-hint office-search-status",
+            }
+        ),
     )
-    office = forms.CharField(
+    office = StarredCharField(
         label=_("Amt"),
-        required=False,
         widget=forms.Select(attrs={"data-office-select": ""}),
     )
     new_office_name = forms.CharField(label=_("Name des Amts"), required=False, max_length=200)
@@ -97,8 +108,13 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
     )
     languages = BitMaskField(
         label=_("Welche Sprachen sprechen Sie?"),
-        choices=Language.choices,
+        choices=[(language.value, language.label) for language in COMMON_LANGUAGES],
         initial=to_mask([Language.GERMAN]),
+        required=False,
+    )
+    languages_more = BitMaskField(
+        label=_("Weitere Sprachen"),
+        choices=[choice for choice in Language.choices if choice[0] not in COMMON_LANGUAGES],
         required=False,
     )
     needs_language = forms.BooleanField(
@@ -134,6 +150,31 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
     consent = forms.BooleanField(
         label=_("Ich bin einverstanden, dass Mitläufer meine Angaben speichert, um eine Begleitung zu finden."),
         error_messages={"required": _("Ohne Ihr Einverständnis können wir keine Begleitung suchen.")},
+    )
+
+    # The order of the page: the error summary lists the fields in this order.
+    field_order = (
+        "first_name",
+        "email",
+        "phone",
+        "office_query",
+        "office",
+        "new_office_name",
+        "new_office_street",
+        "new_office_postal_code",
+        "date",
+        "time",
+        "duration_minutes",
+        "purpose",
+        "message",
+        "languages",
+        "languages_more",
+        "needs_language",
+        "preferred_gender",
+        "accessibility",
+        "preferred_contact",
+        "counselling_services",
+        "consent",
     )
 
     def __init__(self, *args, **kwargs):
@@ -260,7 +301,7 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
             "starts_at": data["starts_at"],
             "duration_minutes": data["duration_minutes"],
             "purpose": data["purpose"],
-            "languages": data["languages"],
+            "languages": data["languages"] | data["languages_more"],
             "needs_language": data["needs_language"],
             "preferred_gender": data["preferred_gender"],
             "accessibility": data["accessibility"].strip(),
@@ -279,89 +320,10 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
 
     # --- Layout ------------------------------------------------------------------------------------------
 
-    # makemessages does not look for {% translate %} inside Python strings: these mark the texts of the
-    # HTML snippets below for the catalogue (the snippets translate them when they are rendered).
-    _HTML_TEXTS = (
-        gettext_noop("Eins von beiden genügt: E-Mail oder Telefon."),
-        gettext_noop("Mein Amt ist nicht dabei:"),
-        gettext_noop("Was wir speichern und wann wir es löschen"),
-    )
-
-    # Longer than 60 lines on purpose: the whole page layout in one declarative block reads better than pieces.
     def _helper(self) -> FormHelper:
         helper = FormHelper()
         helper.form_tag = False
-        helper.layout = Layout(
-            Div("hp_contact", css_class="d-none", aria_hidden="true"),
-            "form_started",
-            Fieldset(_("Wie dürfen wir Sie nennen?"), "first_name"),
-            Fieldset(
-                _("Wie erreichen wir Sie?"),
-                HTML(
-                    '<p class="form-text mt-0">{% load i18n %}'
-                    '{% translate "Eins von beiden genügt: E-Mail oder Telefon." %}</p>'
-                ),
-                "email",
-                "phone",
-                "preferred_contact",
-            ),
-            Fieldset(
-                _("Wo ist Ihr Termin?"),
-                Div(
-                    Field("office_query", wrapper_class="flex-grow-1 mb-0"),
-                    # StrictButton, not Submit: Submit always adds btn-primary, which hid the
-                    # outline button's text (blue on blue).
-                    StrictButton(
-                        _("Ämter suchen"),
-                        type="submit",
-                        name="search",
-                        value="1",
-                        css_class="btn-outline-primary",
-                        formnovalidate="formnovalidate",
-                        # Without JavaScript the page reloads: land at the result, not at the top.
-                        formaction=reverse("matching:new") + "#office-search",
-                        data_office_search="",
-                    ),
-                    css_class="d-flex gap-2 align-items-end mb-2",
-                    css_id="office-search",
-                ),
-                # Always in the page, so screen readers announce what the live search writes into it.
-                HTML(
-                    '<p id="office-search-status" role="status" aria-live="polite" class="fw-semibold mb-3">'
-                    "{{ form.office_search_status }}</p>"
-                ),
-                "office",
-                Div(
-                    HTML('<p class="fw-semibold mb-2">{% load i18n %}{% translate "Mein Amt ist nicht dabei:" %}</p>'),
-                    "new_office_name",
-                    "new_office_street",
-                    "new_office_postal_code",
-                    css_class="border rounded p-3 mb-3",
-                    css_id="new-office",
-                ),
-            ),
-            Fieldset(_("Wann ist Ihr Termin?"), "date", "time", "duration_minutes", "purpose"),
-            Fieldset(
-                _("Freiwillige Angaben"),
-                Field("languages", wrapper_class="checkbox-columns"),
-                "needs_language",
-                "preferred_gender",
-                "accessibility",
-                "message",
-            ),
-            Fieldset(
-                _("Brauchen Sie auch Beratung?"),
-                Field("counselling_services", wrapper_class="checkbox-columns"),
-            ),
-            Fieldset(
-                _("Einverständnis"),
-                "consent",
-                HTML(
-                    '<p class="form-text">{% load i18n %}<a href="{% url "privacy" %}">'
-                    '{% translate "Was wir speichern und wann wir es löschen" %}</a></p>'
-                ),
-            ),
-        )
+        helper.layout = request_form_layout()
         return helper
 
 

@@ -15,7 +15,9 @@
   if (!url || !query || !select) { return; }
 
   function toggleNewOffice() {
-    if (newOffice) { newOffice.hidden = select.value !== "new"; }
+    if (!newOffice) { return; }
+    newOffice.hidden = select.value !== "new";
+    if (select.value === "new") { newOffice.open = true; }  // a <details>: its fields are what comes next
   }
 
   function fill(results) {
