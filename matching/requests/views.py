@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +21,7 @@ from matching.matches import services as match_services
 from matching.requests import selectors, services
 from matching.requests.appointment import RescheduleForm
 from matching.requests.forms import RequestForm, clean_search_text, office_label, office_search_message
+from matching.requests.status_link import status_link_qr_svg
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ REJECTION_CODES = ("honeypot", "too_fast", "tampered", "expired")
 
 # Requests created in this browser session: a double click shows the first one again.
 SESSION_KEY = "matching_request_ids"
+# The request just created: its status page opens as the confirmation, the link to keep first.
+CONFIRM_SESSION_KEY = "matching_request_confirm"
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -81,6 +85,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     own = request.session.get(SESSION_KEY, [])
     if created:
         request.session[SESSION_KEY] = [*own, escort_request.pk][-20:]
+        request.session[CONFIRM_SESSION_KEY] = escort_request.pk
         messages.success(request, _("Danke! Ihre Anfrage ist angekommen."))
         return redirect("matching:status", token=escort_request.token)
     if escort_request.pk in own:
@@ -110,12 +115,15 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     escort_request = selectors.request_by_token(token=token)
     if escort_request is None:
         return _not_found(request)
+    url = request_status_url(escort_request=escort_request)
     return render(
         request,
         "matching/request_status.html",
         {
             "escort_request": escort_request,
-            "status_url": request_status_url(escort_request=escort_request),
+            "status_url": url,
+            "status_qr": mark_safe(status_link_qr_svg(url=url)),  # noqa: S308 segno's own SVG
+            "confirmation": request.session.pop(CONFIRM_SESSION_KEY, None) == escort_request.pk,
             "companion_match": match_services.match_accepted_for_request(escort_request=escort_request),
             "referral_initiatives": selectors.request_referral_initiatives(escort_request=escort_request),
         },
