@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching.requests import link_views, views
+from matching.requests import easy, link_views, views
 
 app_name = "matching"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("aemter/", views.office_search, name="office_search"),
     path("geloescht/", views.request_erased, name="erased"),
     path("wiederfinden/", link_views.request_find, name="find"),
+    path("einfach/", easy.request_easy, name="easy"),
     path("<str:token>/", views.request_status, name="status"),
     path("<str:token>/absagen/", views.request_cancel, name="cancel"),
     path("<str:token>/aendern/", views.request_reschedule, name="reschedule"),

@@ -74,6 +74,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
             logger.warning("request form rejected: %s", reason)
         return render(request, "matching/request_form.html", {"form": form}, status=400 if reason else 200)
 
+    return request_create_response(request, form)
+
+
+def request_create_response(request: HttpRequest, form: RequestForm) -> HttpResponse:
+    """Save the request of a valid form (the full one or the one in Leichte Sprache) and answer the person."""
     new_office = form.new_office_data()
     escort_request, created = services.request_create(
         office=None if new_office else form.cleaned_data["office"],
