@@ -1,22 +1,24 @@
 """The request in Leichte Sprache at /anfrage/einfach/: one question per screen, without JavaScript.
 
-The answers wait in the (server-side) session until the last screen; every screen validates its answers
-with the full ``RequestForm``, and the last one creates the request exactly as the full form does
-(``views.request_create_response``). The session holds them only until the request is sent.
+The answers travel with the page in a signed hidden field (``state``), so nothing personal is stored
+on the server before the request is sent, and every button works without JavaScript ("Zurück" and
+"ändern" are submit buttons too). Every screen validates its answers with the full ``RequestForm``, and
+the last one creates the request exactly as the full form does (``views.request_create_response``).
 """
 
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.spam import form_started_token, rate_limit_hit
+from core.spam import FORM_MAX_AGE_SECONDS, form_started_token, rate_limit_hit
 from directory import selectors as directory_selectors
 from matching.requests.appointment import appointment_bounds
 from matching.requests.form_layout import NEW_OFFICE
@@ -25,7 +27,7 @@ from matching.requests.views import request_create_response
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "matching_easy_request"
+STATE_SALT = "matching.easy-request.state"
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ def _step_errors(step: Step, answers: dict) -> list[str]:
     return messages
 
 
-def _render(request: HttpRequest, step: Step, answers: dict, errors=(), status: int = 200) -> HttpResponse:
+def _render(request: HttpRequest, step: Step, state: dict, errors=(), status: int = 200) -> HttpResponse:
+    answers = state["answers"]
     steps = _steps(answers)
     number = [s.name for s in steps].index(step.name) + 1
     previous = steps[number - 2].name if number > 1 else None
@@ -87,6 +90,7 @@ def _render(request: HttpRequest, step: Step, answers: dict, errors=(), status: 
         "total": len(steps),
         "previous": previous,
         "answers": answers,
+        "state": signing.dumps(state, salt=STATE_SALT, compress=True),
         "errors": errors,
         "offices": offices,
         "searched": bool(query),
@@ -141,46 +145,62 @@ def _first_open_step(answers: dict) -> Step:
     return _steps(answers)[-1]
 
 
+def _fresh_state() -> dict:
+    return {"answers": {"form_started": form_started_token()}, "reached": STEPS[0].name}
+
+
+def _state_from_post(request: HttpRequest) -> dict | None:
+    """The answers so far, from the signed hidden field; None if it was changed, is too old or is missing."""
+    try:
+        state = signing.loads(request.POST.get("state", ""), salt=STATE_SALT, max_age=FORM_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(state, dict) or not isinstance(state.get("answers"), dict):
+        return None
+    return state if state.get("reached") in STEP_NAMES else None
+
+
+def _step_named(name: str, state: dict) -> Step | None:
+    """The screen called ``name`` if this person may go there: seen already, and part of their path."""
+    steps = _steps(state["answers"])
+    reached = STEP_NAMES.index(state["reached"])
+    return next((s for s in steps if s.name == name and STEP_NAMES.index(name) <= reached), None)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_easy(request: HttpRequest) -> HttpResponse:
-    state = request.session.get(SESSION_KEY)
-    if state is None or "neu" in request.GET:
-        state = {"answers": {"form_started": form_started_token()}, "reached": "name"}
-    answers = state["answers"]
     if request.method == "GET":
-        wanted = request.GET.get("schritt", "")
-        reached = STEP_NAMES.index(state["reached"])
-        name = wanted if wanted in STEP_NAMES and STEP_NAMES.index(wanted) <= reached else state["reached"]
-        request.session[SESSION_KEY] = state
-        return _render(request, STEPS[STEP_NAMES.index(name)], answers)
-
+        return _render(request, STEPS[0], _fresh_state())
+    state = _state_from_post(request)
     name = request.POST.get("step", "")
-    if name not in STEP_NAMES:
-        return redirect("matching:easy")
+    if state is None or name not in STEP_NAMES:
+        return _render(request, STEPS[0], _fresh_state())
     step = STEPS[STEP_NAMES.index(name)]
-    answers = _answers_from_post(request, step, answers)
-    state["answers"] = answers
-    request.session[SESSION_KEY] = state
+    state["answers"] = _answers_from_post(request, step, state["answers"])
+    # "Zurück" and "ändern" keep what was typed on this screen and go to a screen seen before.
+    target = _step_named(request.POST.get("goto", ""), state)
+    if target is not None:
+        return _render(request, target, state)
     if step.name == "office" and "search" in request.POST:
-        return _render(request, step, answers)
-    errors = _step_errors(step, answers)
+        return _render(request, step, state)
+    errors = _step_errors(step, state["answers"])
     if errors:
-        return _render(request, step, answers, errors=errors)
+        return _render(request, step, state, errors=errors)
     if step.name == "check":
-        return _send(request, answers)
-    steps = _steps(answers)
+        return _send(request, state)
+    steps = _steps(state["answers"])
     following = steps[[s.name for s in steps].index(step.name) + 1]
     if state["reached"] == "check":
         # A change made from the last screen leads back to it (or to what the change left open).
-        following = _first_open_step(answers)
+        following = _first_open_step(state["answers"])
     if STEP_NAMES.index(following.name) > STEP_NAMES.index(state["reached"]):
         state["reached"] = following.name
-    request.session[SESSION_KEY] = state
-    return redirect(f"{request.path}?schritt={following.name}")
+    return _render(request, following, state)
 
 
-def _send(request: HttpRequest, answers: dict) -> HttpResponse:
+def _send(request: HttpRequest, state: dict) -> HttpResponse:
+    answers = state["answers"]
     if rate_limit_hit(
         request=request,
         scope="request-form",
@@ -196,9 +216,7 @@ def _send(request: HttpRequest, answers: dict) -> HttpResponse:
             logger.warning("easy request rejected: %s", form.errors.as_data()[NON_FIELD_ERRORS][0].code)
             # A fresh start time, so that sending again can pass once the person has checked everything.
             answers["form_started"] = form_started_token()
-            request.session[SESSION_KEY] = {"answers": answers, "reached": "check"}
-            return _render(request, STEPS[-1], answers, errors=form.non_field_errors(), status=400)
+            return _render(request, STEPS[-1], state, errors=form.non_field_errors(), status=400)
         step = _first_open_step(answers)
-        return _render(request, step, answers, errors=_step_errors(step, answers))
-    del request.session[SESSION_KEY]
+        return _render(request, step, state, errors=_step_errors(step, answers))
     return request_create_response(request, form)
