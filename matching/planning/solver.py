@@ -20,8 +20,9 @@ Objective, lexicographic, solved in two CP-SAT stages so no coefficient gets hug
 CP-SAT runs with one worker, a fixed seed and a deterministic time limit, so the same
 input gives the same plan (a wall-clock limit stays as a safety net). The greedy
 baseline (each request in appointment order takes its best free candidate) is the
-fallback when CP-SAT finds nothing in time, and the planner returns whichever of the
-two is better, so it is never worse than greedy.
+fallback when CP-SAT finds nothing in time. CP-SAT starts from the better of greedy and
+the LP's rounding improved by short exchanges (``lp``), and the planner returns CP-SAT's
+plan only if it beats that start, so it is never worse than greedy.
 """
 
 import time
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
-from matching.planning.lp import plan_lp_rounded
+from matching.planning.lp import plan_augment, plan_lp_rounded
 from matching.planning.problem import (
     KM_SCALE,
     Plan,
@@ -136,12 +137,10 @@ def _read(built: _Model, solver: cp_model.CpSolver) -> dict[int, int]:
     return {request_id: volunteer_id for (request_id, volunteer_id), var in built.x.items() if solver.value(var)}
 
 
-def _stage_coverage(built: _Model, problem: PlanProblem, greedy: Plan, *, seed: int, budget: float):
+def _stage_coverage(built: _Model, problem: PlanProblem, start: Plan, *, seed: int, budget: float):
     """Stage 1: the most requests (sooner first). Returns the pairs and whether they are proven optimal."""
-    if greedy.covered == sum(1 for r in problem.requests if r.candidates):
-        return greedy.pairs, True  # everyone who has a candidate is covered: nothing to gain
-    rounded = plan_lp_rounded(problem)
-    start = rounded if plan_score(problem, rounded) > plan_score(problem, greedy) else greedy
+    if start.covered == sum(1 for r in problem.requests if r.candidates):
+        return start.pairs, True  # everyone who has a candidate is covered: nothing to gain
     _hint(built, start)
     built.model.maximize(built.coverage)
     solver = _solver(seed=seed, deterministic_seconds=budget, wall_seconds=budget * WALL_FACTOR)
@@ -210,17 +209,17 @@ def _single(problem: PlanProblem) -> dict[int, int]:
     return {request.id: best.volunteer_id}
 
 
-def _solve_part(problem: PlanProblem, greedy: Plan, *, budget: float, seed: int) -> tuple[dict[int, int], bool]:
+def _solve_part(problem: PlanProblem, start: Plan, *, budget: float, seed: int) -> tuple[dict[int, int], bool]:
     if len(problem.requests) == 1:
         return _single(problem), True
     built = _build(problem)
-    first, optimal = _stage_coverage(built, problem, greedy, seed=seed, budget=budget * 0.6)
+    first, optimal = _stage_coverage(built, problem, start, seed=seed, budget=budget * 0.6)
     built.model.add(built.coverage >= coverage_value(problem, first))
     # The fairness weight exceeds any possible km total, so km only breaks ties of fairness.
     km_bound = sum(max((round(c.km * KM_SCALE) for c in r.candidates), default=0) for r in problem.requests) + 1
     built.model.minimize(built.fairness * km_bound + built.km)
     _hint(built, Plan(pairs=first, method=""))
-    rest = budget * (1.0 if first is greedy.pairs else 0.4)
+    rest = budget * (1.0 if first is start.pairs else 0.4)
     solver = _solver(seed=seed, deterministic_seconds=rest, wall_seconds=rest * WALL_FACTOR)
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -238,19 +237,24 @@ def plan_solve(problem: PlanProblem, *, budget: float = 0.3, seed: int = 1) -> P
     """
     started = time.perf_counter()
     greedy = plan_greedy(problem)
+    start = greedy
+    if greedy.covered < sum(1 for r in problem.requests if r.candidates):
+        # The LP's rounding, improved by short exchanges, is a far better start than greedy (see lp.py).
+        rounded = plan_augment(problem, plan_lp_rounded(problem))
+        start = rounded if plan_score(problem, rounded) > plan_score(problem, greedy) else greedy
     parts = _batches([part for part in plan_components(problem) if any(r.candidates for r in part.requests)])
     total = sum(len(part.requests) for part in parts) or 1
     pairs: dict[int, int] = {}
     all_optimal = True
     for part in parts:
         ids = {r.id for r in part.requests}
-        part_greedy = Plan(pairs={r: v for r, v in greedy.pairs.items() if r in ids}, method="greedy")
-        found, optimal = _solve_part(part, part_greedy, budget=budget * len(part.requests) / total, seed=seed)
+        part_start = Plan(pairs={r: v for r, v in start.pairs.items() if r in ids}, method=start.method)
+        found, optimal = _solve_part(part, part_start, budget=budget * len(part.requests) / total, seed=seed)
         pairs.update(found)
         all_optimal = all_optimal and optimal
     km = {r.id: c.km for r in problem.requests for c in r.candidates if pairs.get(r.id) == c.volunteer_id}
     plan = Plan(pairs=pairs, method="cp-sat optimal" if all_optimal else "cp-sat feasible", km=km)
-    if plan_score(problem, greedy) > plan_score(problem, plan):
-        plan = greedy  # the documented fallback: CP-SAT found nothing better in its time
+    if plan_score(problem, start) > plan_score(problem, plan):
+        plan = start  # the documented fallback: CP-SAT found nothing better in its time (greedy or its start)
     plan.seconds = time.perf_counter() - started
     return plan
