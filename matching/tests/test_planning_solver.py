@@ -5,7 +5,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.planning.lp import coverage_upper_bound
+from matching.planning.lp import coverage_upper_bound, plan_augment
 from matching.planning.problem import (
     Plan,
     PlanCandidate,
@@ -161,3 +161,27 @@ def test_maximal_cliques_of_overlapping_blocks():
     a, b, c = PlanRequest(1, 0, 100), PlanRequest(2, 50, 150), PlanRequest(3, 120, 200)
 
     assert [[r.id for r in clique] for clique in overlap_cliques([a, b, c])] == [[1, 2], [2, 3]]
+
+
+def test_a_short_exchange_frees_the_one_volunteer_an_open_request_has():
+    problem = PlanProblem(
+        requests=(
+            PlanRequest(1, 0, 60, 0, (PlanCandidate(1, 1.0), PlanCandidate(2, 9.0))),
+            PlanRequest(2, 30, 90, 0, (PlanCandidate(1, 2.0),)),
+        )
+    )
+
+    improved = plan_augment(problem, plan_greedy(problem))
+
+    assert improved.pairs == {1: 2, 2: 1}
+    assert plan_check(problem, improved) == []
+
+
+def test_exchanges_never_break_a_rule_or_uncover_a_request():
+    for seed in range(3):
+        problem = realistic_problem(seed)
+        start = plan_greedy(problem)
+        improved = plan_augment(problem, start)
+
+        assert plan_check(problem, improved) == []
+        assert set(start.pairs) <= set(improved.pairs)
