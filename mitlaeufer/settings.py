@@ -206,7 +206,32 @@ LOGIN_REDIRECT_URL = "volunteers:profile"
 # Source strings are German: German is the default of every page, and a string
 # that lacks an English translation still reads correctly for German users.
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+# The person's path (home, request, status, referrals, privacy, error pages, the person's mails)
+# speaks all of these; the volunteers' and coordinators' pages only German and English, so the
+# last five catalogues leave those strings empty and they read in German (locale/README.md).
+LANGUAGES = [
+    ("de", _("Deutsch")),
+    ("en", _("Englisch")),
+    ("tr", _("Türkisch")),
+    ("ar", _("Arabisch")),
+    ("uk", _("Ukrainisch")),
+    ("ru", _("Russisch")),
+    ("fa", _("Persisch")),
+]
+LANGUAGES_EVERYWHERE = ("de", "en")
+# Pages of the volunteers', partners' and coordinators' side (regular expressions on the path): in
+# the other languages they render in German (mitlaeufer.middleware.ChosenLanguageMiddleware).
+GERMAN_ENGLISH_ONLY_PATHS = [
+    r"^/mitmachen/",
+    r"^/konto/",
+    r"^/profil/",
+    r"^/einsatz/",
+    r"^/partner/",
+    r"^/initiative/",
+    r"^/initiativen/eintragen/",
+    r"^/initiativen/[^/]+/bearbeiten/",
+    r"^/admin/",
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -372,6 +397,9 @@ CELERY_BEAT_SCHEDULE = {
     "matching-reminders": {"task": "matching.matches.mails.send_reminders", "schedule": crontab(minute=5)},
     "matching-feedback": {"task": "matching.matches.mails.send_feedback_requests", "schedule": crontab(minute=35)},
 }
+# The team's phone number for people who cannot or do not want to use the form, as written
+# ("0203 123 456"); shown on every page as a tel: link and on the rate-limit page. Empty: not shown.
+CENTRAL_PHONE = env.str("CENTRAL_PHONE", default="")
 # The operator's details for /impressum/.
 IMPRINT = {
     "name": env.str("IMPRINT_NAME", default="Mitläufer-Initiative (Demo)"),
