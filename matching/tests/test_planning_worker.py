@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from matching.engine.tests.helpers import make_office, make_request, make_volunteer, next_weekday_at
 from matching.models import Match, MatchStatus
 from matching.planning.asking import progress_get
-from matching.tests.matching_helpers import make_office, make_request, make_volunteer, next_weekday_at
 from matching.tests.test_worker import workers  # noqa: F401  (the fixture: a fresh queue and its workers)
 from testing.celery_worker import wait_for
 
