@@ -417,11 +417,12 @@ IMPRINT = {
 MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)
 MATCH_BUFFER_MINUTES = env.int("MATCH_BUFFER_MINUTES", default=60)
 # The week's plan (matching.planning): candidates per request, appointments per volunteer in the window,
-# the window in days, and CP-SAT's deterministic time budget in seconds (the wall-clock limit is twice that).
+# the window in days, and CP-SAT's budget in its deterministic time (reproducible; about 5-10 s of CPU per unit
+# on this machine kind, the wall-clock limit is 20 times the budget).
 PLANNING_CANDIDATES = env.int("PLANNING_CANDIDATES", default=30)
 PLANNING_MAX_PER_WEEK = env.int("PLANNING_MAX_PER_WEEK", default=2)
 PLANNING_DAYS = env.int("PLANNING_DAYS", default=7)
-PLANNING_SECONDS = env.float("PLANNING_SECONDS", default=3.0)
+PLANNING_SOLVER_BUDGET = env.float("PLANNING_SOLVER_BUDGET", default=0.3)
 # Changes of one volunteer within this many seconds trigger one look at open requests nearby.
 MATCHING_VOLUNTEER_DEBOUNCE_SECONDS = env.int("MATCHING_VOLUNTEER_DEBOUNCE_SECONDS", default=60)
 # A request older than this without a proposal run is picked up by the sweeper.

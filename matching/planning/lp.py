@@ -71,3 +71,56 @@ def plan_lp_rounded(problem: PlanProblem) -> Plan:
         held.append(request)
         pairs[request_id] = volunteer_id
     return Plan(pairs=pairs, method="lp-rounded", km={r: km[(r, v)] for r, v in pairs.items()})
+
+
+def plan_augment(problem: PlanProblem, plan: Plan, *, rounds: int = 3) -> Plan:
+    """More requests covered by short exchanges: an open request takes volunteer v after one of v's
+    requests moves to another free candidate (an augmenting path of length three). Never uncovers one."""
+    requests = {r.id: r for r in problem.requests}
+    km = {(r.id, c.volunteer_id): c.km for r in problem.requests for c in r.candidates}
+    pairs = dict(plan.pairs)
+    held: dict[int, list[PlanRequest]] = defaultdict(list)
+    for request_id, volunteer_id in pairs.items():
+        held[volunteer_id].append(requests[request_id])
+
+    def fits(request: PlanRequest, volunteer_id: int, without: PlanRequest | None = None) -> bool:
+        others = [o for o in held[volunteer_id] if o is not without]
+        return len(others) < room_left(problem, volunteer_id) and not any(overlaps(request, o) for o in others)
+
+    def move(request: PlanRequest, volunteer_id: int) -> None:
+        old = pairs.get(request.id)
+        if old is not None:
+            held[old].remove(request)
+        pairs[request.id] = volunteer_id
+        held[volunteer_id].append(request)
+
+    for _round in range(rounds):
+        changed = False
+        for request in sorted(problem.requests, key=lambda r: (-r.soon, r.block_start, r.id)):
+            if request.id in pairs:
+                continue
+            for candidate in request.candidates:
+                v = candidate.volunteer_id
+                if fits(request, v):
+                    move(request, v)
+                    changed = True
+                    break
+                if _free_by_one_move(request, v, held, fits, move):
+                    move(request, v)
+                    changed = True
+                    break
+        if not changed:
+            break
+    return Plan(pairs=pairs, method=plan.method, km={r: km[(r, v)] for r, v in pairs.items()})
+
+
+def _free_by_one_move(request, volunteer_id, held, fits, move) -> bool:
+    """Move one of the volunteer's requests to another candidate so that ``request`` fits them."""
+    for other in list(held[volunteer_id]):
+        if not fits(request, volunteer_id, without=other):
+            continue
+        for alternative in other.candidates:
+            if alternative.volunteer_id != volunteer_id and fits(other, alternative.volunteer_id):
+                move(other, alternative.volunteer_id)
+                return True
+    return False

@@ -137,7 +137,7 @@ def week_plan(
         cap=settings.PLANNING_MAX_PER_WEEK,
         existing_load=_existing_load(volunteer_ids, since, until),
     )
-    plan = plan_solve(problem, seconds=settings.PLANNING_SECONDS)
+    plan = plan_solve(problem, budget=settings.PLANNING_SOLVER_BUDGET)
     ranking = plan_greedy(problem, limit=settings.MATCHING_PROPOSALS)
     result.method, result.seconds, result.ranking_covered = plan.method, plan.seconds, ranking.covered
     volunteers = Volunteer.objects.in_bulk(set(plan.pairs.values()))

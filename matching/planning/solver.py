@@ -20,17 +20,18 @@ Objective, lexicographic, solved in two CP-SAT stages so no coefficient gets hug
 CP-SAT runs with one worker, a fixed seed and a deterministic time limit, so the same
 input gives the same plan (a wall-clock limit stays as a safety net). The greedy
 baseline (each request in appointment order takes its best free candidate) is the
-fallback when CP-SAT finds nothing in time, and the planner returns whichever of the
-two is better, so it is never worse than greedy.
+fallback when CP-SAT finds nothing in time. CP-SAT starts from the better of greedy and
+the LP's rounding improved by short exchanges (``lp``), and the planner returns CP-SAT's
+plan only if it beats that start, so it is never worse than greedy.
 """
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
-from matching.planning.lp import plan_lp_rounded
+from matching.planning.lp import plan_augment, plan_lp_rounded
 from matching.planning.problem import (
     KM_SCALE,
     Plan,
@@ -44,6 +45,10 @@ from matching.planning.problem import (
     rooms,
 )
 
+# The wall-clock limit, as a multiple of the deterministic budget: a safety net only, so that on a
+# loaded machine the deterministic limit (reproducible) still decides.
+WALL_FACTOR = 20
+
 
 @dataclass
 class _Model:
@@ -52,6 +57,7 @@ class _Model:
     coverage: cp_model.LinearExpr
     fairness: cp_model.LinearExpr
     km: cp_model.LinearExpr
+    units: dict[int, list[cp_model.IntVar]] = field(default_factory=dict)  # volunteer -> load steps
 
 
 def _build(problem: PlanProblem) -> _Model:
@@ -75,6 +81,7 @@ def _build(problem: PlanProblem) -> _Model:
         if len(own) > 1:
             model.add_at_most_one(own)
     fairness_terms = []
+    all_units: dict[int, list[cp_model.IntVar]] = {}
     for volunteer_id, held in per_volunteer.items():
         variables = [x[(r.id, volunteer_id)] for r in held]
         remaining = room[volunteer_id]
@@ -88,12 +95,12 @@ def _build(problem: PlanProblem) -> _Model:
             fairness_terms.extend((var, 2 * existing + 1) for var in variables)
             continue
         # Load as ordered unit steps: the k-th appointment costs (existing + k)² − (existing + k − 1)².
-        units = [model.new_bool_var("") for _k in range(steps)]
+        units = all_units[volunteer_id] = [model.new_bool_var("") for _k in range(steps)]
         for earlier, later in zip(units, units[1:], strict=False):
             model.add_implication(later, earlier)
         model.add(sum(units) == sum(variables))
         fairness_terms.extend((unit, 2 * (existing + k) + 1) for k, unit in enumerate(units))
-    return _Model(model, x, _weighted(coverage_terms), _weighted(fairness_terms), _weighted(km_terms))
+    return _Model(model, x, _weighted(coverage_terms), _weighted(fairness_terms), _weighted(km_terms), all_units)
 
 
 def _weighted(terms: list[tuple[cp_model.IntVar, int]]) -> cp_model.LinearExpr:
@@ -106,8 +113,10 @@ def _solver(*, seed: int, deterministic_seconds: float, wall_seconds: float) -> 
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = deterministic_seconds
     solver.parameters.max_time_in_seconds = wall_seconds
-    # The candidate lists of one office are alike, so the symmetry search is large and pays nothing here.
+    # The candidate lists of one office are alike, so the symmetry search is large and pays nothing here;
+    # presolve, too, used the whole budget on the 1,000-request weeks before the search began (measured).
     solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_presolve = False
     return solver
 
 
@@ -115,21 +124,26 @@ def _hint(built: _Model, plan: Plan) -> None:
     built.model.clear_hints()
     for (request_id, volunteer_id), var in built.x.items():
         built.model.add_hint(var, plan.pairs.get(request_id) == volunteer_id)
+    # A complete hint (the load steps too) is a solution CP-SAT can take as it is.
+    loads: dict[int, int] = defaultdict(int)
+    for volunteer_id in plan.pairs.values():
+        loads[volunteer_id] += 1
+    for volunteer_id, units in built.units.items():
+        for k, unit in enumerate(units):
+            built.model.add_hint(unit, loads[volunteer_id] > k)
 
 
 def _read(built: _Model, solver: cp_model.CpSolver) -> dict[int, int]:
     return {request_id: volunteer_id for (request_id, volunteer_id), var in built.x.items() if solver.value(var)}
 
 
-def _stage_coverage(built: _Model, problem: PlanProblem, greedy: Plan, *, seed: int, seconds: float):
+def _stage_coverage(built: _Model, problem: PlanProblem, start: Plan, *, seed: int, budget: float):
     """Stage 1: the most requests (sooner first). Returns the pairs and whether they are proven optimal."""
-    if greedy.covered == sum(1 for r in problem.requests if r.candidates):
-        return greedy.pairs, True  # everyone who has a candidate is covered: nothing to gain
-    rounded = plan_lp_rounded(problem)
-    start = rounded if plan_score(problem, rounded) > plan_score(problem, greedy) else greedy
+    if start.covered == sum(1 for r in problem.requests if r.candidates):
+        return start.pairs, True  # everyone who has a candidate is covered: nothing to gain
     _hint(built, start)
     built.model.maximize(built.coverage)
-    solver = _solver(seed=seed, deterministic_seconds=seconds, wall_seconds=seconds * 2)
+    solver = _solver(seed=seed, deterministic_seconds=budget, wall_seconds=budget * WALL_FACTOR)
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return start.pairs, False
@@ -195,46 +209,52 @@ def _single(problem: PlanProblem) -> dict[int, int]:
     return {request.id: best.volunteer_id}
 
 
-def _solve_part(problem: PlanProblem, greedy: Plan, *, seconds: float, seed: int) -> tuple[dict[int, int], bool]:
+def _solve_part(problem: PlanProblem, start: Plan, *, budget: float, seed: int) -> tuple[dict[int, int], bool]:
     if len(problem.requests) == 1:
         return _single(problem), True
     built = _build(problem)
-    first, optimal = _stage_coverage(built, problem, greedy, seed=seed, seconds=seconds * 0.6)
+    first, optimal = _stage_coverage(built, problem, start, seed=seed, budget=budget * 0.6)
     built.model.add(built.coverage >= coverage_value(problem, first))
     # The fairness weight exceeds any possible km total, so km only breaks ties of fairness.
     km_bound = sum(max((round(c.km * KM_SCALE) for c in r.candidates), default=0) for r in problem.requests) + 1
     built.model.minimize(built.fairness * km_bound + built.km)
     _hint(built, Plan(pairs=first, method=""))
-    budget = seconds * (1.0 if first is greedy.pairs else 0.4)
-    solver = _solver(seed=seed, deterministic_seconds=budget, wall_seconds=budget * 2)
+    rest = budget * (1.0 if first is start.pairs else 0.4)
+    solver = _solver(seed=seed, deterministic_seconds=rest, wall_seconds=rest * WALL_FACTOR)
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return first, False
     return _read(built, solver), optimal and status == cp_model.OPTIMAL
 
 
-def plan_solve(problem: PlanProblem, *, seconds: float = 3.0, seed: int = 1) -> Plan:
+def plan_solve(problem: PlanProblem, *, budget: float = 0.3, seed: int = 1) -> Plan:
     """The best plan CP-SAT finds within the limits; never worse than the greedy baseline.
 
     The problem splits into independent parts (requests that share no volunteer);
-    each part gets a share of ``seconds`` by its size. ``seconds`` is CP-SAT's
-    deterministic time (reproducible); the wall-clock limit is twice that, a safety net.
+    each part gets a share of ``budget`` by its size. ``budget`` is CP-SAT's deterministic
+    time (reproducible; on this machine kind one unit is several CPU seconds); the
+    wall-clock limit is ``WALL_FACTOR`` times that, a safety net for a loaded machine.
     """
     started = time.perf_counter()
     greedy = plan_greedy(problem)
+    start = greedy
+    if greedy.covered < sum(1 for r in problem.requests if r.candidates):
+        # The LP's rounding, improved by short exchanges, is a far better start than greedy (see lp.py).
+        rounded = plan_augment(problem, plan_lp_rounded(problem))
+        start = rounded if plan_score(problem, rounded) > plan_score(problem, greedy) else greedy
     parts = _batches([part for part in plan_components(problem) if any(r.candidates for r in part.requests)])
     total = sum(len(part.requests) for part in parts) or 1
     pairs: dict[int, int] = {}
     all_optimal = True
     for part in parts:
         ids = {r.id for r in part.requests}
-        part_greedy = Plan(pairs={r: v for r, v in greedy.pairs.items() if r in ids}, method="greedy")
-        found, optimal = _solve_part(part, part_greedy, seconds=seconds * len(part.requests) / total, seed=seed)
+        part_start = Plan(pairs={r: v for r, v in start.pairs.items() if r in ids}, method=start.method)
+        found, optimal = _solve_part(part, part_start, budget=budget * len(part.requests) / total, seed=seed)
         pairs.update(found)
         all_optimal = all_optimal and optimal
     km = {r.id: c.km for r in problem.requests for c in r.candidates if pairs.get(r.id) == c.volunteer_id}
     plan = Plan(pairs=pairs, method="cp-sat optimal" if all_optimal else "cp-sat feasible", km=km)
-    if plan_score(problem, greedy) > plan_score(problem, plan):
-        plan = greedy  # the documented fallback: CP-SAT found nothing better in its time
+    if plan_score(problem, start) > plan_score(problem, plan):
+        plan = start  # the documented fallback: CP-SAT found nothing better in its time (greedy or its start)
     plan.seconds = time.perf_counter() - started
     return plan

@@ -44,7 +44,9 @@ class Command(BaseCommand):
         parser.add_argument("--scenarios", default="scarce,relaxed", help=f"comma-separated: {', '.join(SCENARIOS)}")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--candidates", type=int, default=settings.PLANNING_CANDIDATES)
-        parser.add_argument("--seconds", type=float, default=settings.PLANNING_SECONDS, help="CP-SAT budget")
+        parser.add_argument(
+            "--budget", type=float, default=settings.PLANNING_SOLVER_BUDGET, help="CP-SAT deterministic time"
+        )
 
     def handle(self, *args, **options):
         names = [name.strip() for name in options["scenarios"].split(",") if name.strip()]
@@ -64,7 +66,7 @@ class Command(BaseCommand):
         with Timer() as greedy_time:
             greedy = plan_greedy(problem)
         with Timer() as plan_time:
-            plan = plan_solve(problem, seconds=options["seconds"], seed=options["seed"])
+            plan = plan_solve(problem, budget=options["budget"], seed=options["seed"])
         with Timer() as bound_time:
             bound = coverage_upper_bound(problem)
         broken = plan_check(problem, plan) + plan_check(problem, greedy)

@@ -165,3 +165,23 @@ def test_only_coordinators_plan(client, django_user_model):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def _plan_page_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:matching_week_plan"), {"plz": "47"}).status_code == 200
+    return len(queries)
+
+
+def test_the_plan_page_costs_one_search_per_request_and_nothing_per_row(busy_morning, coordinator_client):
+    office, first, second, near, farther = busy_morning
+    second.delete()
+    _plan_page_queries(coordinator_client)  # the office's index and the session are warm now
+    one = _plan_page_queries(coordinator_client)
+    for hours in (30, 54):
+        make_request(office=office, starts_at=MONDAY_10 + datetime.timedelta(hours=hours))
+
+    assert _plan_page_queries(coordinator_client) == one + 2

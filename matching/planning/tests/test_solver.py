@@ -5,7 +5,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.planning.lp import coverage_upper_bound
+from matching.planning.lp import coverage_upper_bound, plan_augment
 from matching.planning.problem import (
     Plan,
     PlanCandidate,
@@ -61,7 +61,7 @@ def small_problems(draw) -> PlanProblem:
 @settings(max_examples=150, deadline=None)
 @given(small_problems())
 def test_the_planner_covers_as_many_requests_as_an_exhaustive_search(problem):
-    plan = plan_solve(problem, seconds=5)
+    plan = plan_solve(problem, budget=5)
 
     assert plan_check(problem, plan) == []
     assert plan.covered == exhaustive_coverage(problem)
@@ -70,7 +70,7 @@ def test_the_planner_covers_as_many_requests_as_an_exhaustive_search(problem):
 @settings(max_examples=60, deadline=None)
 @given(small_problems())
 def test_the_planner_is_never_worse_than_greedy_and_below_the_lp_bound(problem):
-    plan = plan_solve(problem, seconds=5)
+    plan = plan_solve(problem, budget=5)
     greedy = plan_greedy(problem)
 
     assert plan_score(problem, plan) >= plan_score(problem, greedy)
@@ -95,7 +95,7 @@ def realistic_problem(seed: int, *, requests: int = 300, volunteers: int = 150) 
 def test_overlap_cap_and_candidates_hold_on_realistic_instances():
     for seed in range(5):
         problem = realistic_problem(seed)
-        plan = plan_solve(problem, seconds=3)
+        plan = plan_solve(problem, budget=0.5)
 
         assert plan_check(problem, plan) == []
         assert plan.covered >= plan_greedy(problem).covered
@@ -154,10 +154,34 @@ def test_load_is_spread_before_distance_is_saved():
 def test_the_same_input_gives_the_same_plan():
     problem = realistic_problem(11)
 
-    assert plan_solve(problem, seconds=2).pairs == plan_solve(problem, seconds=2).pairs
+    assert plan_solve(problem, budget=0.3).pairs == plan_solve(problem, budget=0.3).pairs
 
 
 def test_maximal_cliques_of_overlapping_blocks():
     a, b, c = PlanRequest(1, 0, 100), PlanRequest(2, 50, 150), PlanRequest(3, 120, 200)
 
     assert [[r.id for r in clique] for clique in overlap_cliques([a, b, c])] == [[1, 2], [2, 3]]
+
+
+def test_a_short_exchange_frees_the_one_volunteer_an_open_request_has():
+    problem = PlanProblem(
+        requests=(
+            PlanRequest(1, 0, 60, 0, (PlanCandidate(1, 1.0), PlanCandidate(2, 9.0))),
+            PlanRequest(2, 30, 90, 0, (PlanCandidate(1, 2.0),)),
+        )
+    )
+
+    improved = plan_augment(problem, plan_greedy(problem))
+
+    assert improved.pairs == {1: 2, 2: 1}
+    assert plan_check(problem, improved) == []
+
+
+def test_exchanges_never_break_a_rule_or_uncover_a_request():
+    for seed in range(3):
+        problem = realistic_problem(seed)
+        start = plan_greedy(problem)
+        improved = plan_augment(problem, start)
+
+        assert plan_check(problem, improved) == []
+        assert set(start.pairs) <= set(improved.pairs)
