@@ -6,5 +6,5 @@ both lines below are updated, so every consent records the policy it really saw.
 No Django imports: the settings read ``POLICY_VERSION``.
 """
 
-POLICY_VERSION = "2026-12-01"
-REGISTER_SHA256 = "20c09fb5ec4ff94da15d0e2918bacc4fe1000004cc6b55e5f7a1922023abbb37"
+POLICY_VERSION = "2026-12-02"
+REGISTER_SHA256 = "2fcba26c41019526398f721aec85e2c23f9645c18b713ac0a3a3114c522f705d"
