@@ -195,7 +195,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # every 20 minutes; probing many addresses stops after ten an hour.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
-    "signup": "20/h/ip",
+    # Every POST counts here, so it is only a flood guard; SIGNUP_RATE_LIMIT counts accepted sign-ups.
+    "signup": "60/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "10/h/ip,3/h/key",
 }
@@ -328,6 +329,8 @@ REQUEST_DUPLICATE_MINUTES = env.int("REQUEST_DUPLICATE_MINUTES", default=30)
 # IP address may send per hour.
 INITIATIVE_EDIT_LINK_DAYS = env.int("INITIATIVE_EDIT_LINK_DAYS", default=90)
 INITIATIVE_SUBMIT_RATE_PER_HOUR = env.int("INITIATIVE_SUBMIT_RATE_PER_HOUR", default=10)
+# Accepted volunteer sign-ups per client address and hour (form errors do not count).
+SIGNUP_RATE_LIMIT = env.int("SIGNUP_RATE_LIMIT", default=20)
 # Public forms without an account: a faster submission than this is treated as a bot.
 SPAM_MIN_FILL_SECONDS = env.int("SPAM_MIN_FILL_SECONDS", default=3)
 # Tasks live beside the services they wrap (no tasks.py per app); the worker imports these modules.
