@@ -12,8 +12,9 @@ sends it and marks it sent. So:
   The one gap every outbox has stays: a sender that dies after the server took the
   mail but before the row says "sent" sends it again once the lease runs out.
 - never lost: a passing failure puts the row back to pending with an exponential
-  backoff; ``outbox_relay`` (beat, every ``OUTBOX_RELAY_SECONDS``) sends what is
-  due, and rows whose sender died (the lease ran out). A refusal for good, or
+  backoff; ``outbox_relay`` (beat, every ``OUTBOX_RELAY_SECONDS``) queues what is
+  due, and rows whose sender died (the lease ran out). A row it queued is not due
+  again for a lease, so a slow queue does not fill up with duplicates. A refusal for good, or
   ``OUTBOX_MAX_ATTEMPTS`` attempts, makes the row "failed": coordinators see it in
   the admin (core.admin) and can send it again.
 - private: ``last_error`` is an exception's class name, never an address; sent
@@ -112,9 +113,12 @@ def _message(mail: OutgoingMail) -> EmailMessage:
 
 
 def _claim(*, mail_id: int, now: datetime.datetime) -> bool:
-    """pending (due) or sending with a lapsed lease → sending, leased to us; False if someone else has it."""
+    """pending or sending with a lapsed lease → sending, leased to us; False if someone else has it (or it is done).
+
+    ``next_attempt_at`` only decides when the relay queues a row, not whether a task may send it.
+    """
     lease = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    due = Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(status=Status.SENDING, lease_until__lt=now)
+    due = Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=now)
     claimed = OutgoingMail.objects.filter(due, pk=mail_id).update(
         status=Status.SENDING, lease_until=lease, attempts=F("attempts") + 1
     )
@@ -208,7 +212,10 @@ def outbox_send(*, mail_id: int) -> None:
 def outbox_relay() -> int:
     """Celery beat, every OUTBOX_RELAY_SECONDS: queue the mails that are due; returns how many."""
     queued = 0
+    later = timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     for mail_id in outbox_due():
+        # Not queued again before a lease has passed, however slow the queue is: no pile of duplicates.
+        OutgoingMail.objects.filter(pk=mail_id, status=Status.PENDING).update(next_attempt_at=later)
         try:
             outbox_send.apply_async(kwargs={"mail_id": mail_id})
         except BROKER_ERRORS:

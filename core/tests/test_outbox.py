@@ -185,3 +185,20 @@ def test_erasing_a_person_deletes_the_mails_about_them_and_only_those(django_cap
         enqueue(key="test-mail:none")
     assert outbox_forget(owners=["request:12"]) == 1
     assert sorted(OutgoingMail.objects.values_list("key", flat=True)) == ["test-mail:123", "test-mail:none"]
+
+
+def test_the_relay_does_not_pile_up_duplicates_while_the_queue_is_slow(django_capture_on_commit_callbacks):
+    from testing import celery_worker
+
+    with django_capture_on_commit_callbacks(execute=False):
+        row = enqueue()  # as if its own task were stuck behind a long queue
+    queue = celery_worker.unique_queue()
+    try:
+        with celery_worker.routed_to(queue):  # through Redis to a queue no worker reads
+            assert outbox_relay.apply().get() == 1
+            assert outbox_relay.apply().get() == 0  # not again before a lease has passed
+        assert celery_worker.redis_client().llen(queue) == 1
+    finally:
+        celery_worker.purge(queue)
+    outbox_send.apply(kwargs={"mail_id": row.pk})  # the queued task, when it finally runs
+    assert len(mail.outbox) == 1
