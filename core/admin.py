@@ -28,9 +28,14 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "to",
         "bcc",
         "subject",
-        "body",
+        "shown_body",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("Text"))
+    def shown_body(self, mail: OutgoingMail) -> str:
+        # A password-reset link in a coordinator's view would hand over someone else's account.
+        return _("(verborgen: enthält einen Anmeldelink)") if mail.sensitive else mail.body
 
     @admin.display(description=_("Art"), ordering="key")
     def kind(self, mail: OutgoingMail) -> str:

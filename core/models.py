@@ -51,6 +51,8 @@ class OutgoingMail(models.Model):
     next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
     lease_until = models.DateTimeField(_("in Arbeit bis"), null=True, blank=True)
     last_error = models.CharField(_("letzter Fehler"), max_length=100, blank=True)
+    # The body holds a login secret (confirmation or password-reset link): hidden in the admin, blanked once sent.
+    sensitive = models.BooleanField(_("enthält einen Anmeldelink"), default=False)
     created_at = models.DateTimeField(_("erstellt"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("gesendet"), null=True, blank=True)
 

@@ -21,6 +21,9 @@ sends it and marks it sent. So:
   rows are deleted ``OUTBOX_SENT_KEEP_DAYS`` after sending, failed ones after
   ``OUTBOX_FAILED_KEEP_DAYS`` (``outbox_purge``, declared in core.privacy_tables).
 
+Allauth's mails come in through ``outbox_store`` (``mitlaeufer.adapters``), marked
+``sensitive`` because they carry login links.
+
 Why not django-post-office: its Celery task sends the whole queue in batches
 under one database lock, and its rows have no key of ours, so a service that runs
 twice queues two mails; the project's one policy for a broker outage
@@ -39,6 +42,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from core.mail import Attachment, MailDeliveryError, MailRefused, deliver_or_raise, mail_render
 from core.models import OutgoingMail
@@ -67,13 +71,32 @@ def outbox_enqueue(
     mail for good (``<kind>:<id>[:<who>]``); a second call with the same key sends nothing.
     ``about`` names whose data it holds (``request:12``): their erasure deletes it (``outbox_forget``).
     """
-    to, bcc = [a for a in to if a], [a for a in bcc if a]
-    if not (to or bcc):
-        return None
     if OutgoingMail.objects.filter(key=key).exists():
         logger.info("mail %s already in the outbox", key.split(":")[0])
         return None
     subject, body = mail_render(template=template, context=context, language=language)
+    return outbox_store(key=key, subject=subject, body=body, to=to, bcc=bcc, attachments=attachments, about=about)
+
+
+def outbox_store(
+    *,
+    key: str,
+    subject: str,
+    body: str,
+    to: Iterable[str] = (),
+    bcc: Iterable[str] = (),
+    attachments: Iterable[Attachment] = (),
+    about: Iterable[str] = (),
+    sensitive: bool = False,
+) -> OutgoingMail | None:
+    """Store a rendered mail for sending once the current transaction commits; None if ``key`` exists.
+
+    ``sensitive``: the body holds a login secret (a confirmation or password-reset link);
+    it is blanked as soon as the mail is sent and never shown in the admin.
+    """
+    to, bcc = [a for a in to if a], [a for a in bcc if a]
+    if not (to or bcc):
+        return None
     mail, created = OutgoingMail.objects.get_or_create(
         key=key,
         defaults={
@@ -83,6 +106,7 @@ def outbox_enqueue(
             "subject": subject[:300],
             "body": body,
             "attachments": [{"name": n, "content": c, "mime": m} for n, c, m in attachments],
+            "sensitive": sensitive,
         },
     )
     if not created:
@@ -93,6 +117,11 @@ def outbox_enqueue(
 
 def _about(owners: Iterable[str]) -> str:
     return f" {' '.join(owners)} " if owners else ""
+
+
+def address_owner(address: str) -> str:
+    """An ``about`` entry for mails to an address without an id (account mails): a keyed hash, not the address."""
+    return "address:" + salted_hmac("core.outbox.address", address.strip().lower()).hexdigest()[:24]
 
 
 def outbox_forget(*, owners: Iterable[str]) -> int:
@@ -151,6 +180,8 @@ def outbox_deliver(*, mail_id: int) -> str:
         )
     else:
         update.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+        if mail.sensitive:
+            update["body"] = ""  # the login link is out; nobody needs it here any more
     # Only while the lease is still ours: a sender that outlived it must not overwrite the next one's result.
     OutgoingMail.objects.filter(pk=mail_id, status=Status.SENDING, attempts=mail.attempts).update(**update)
     log = logger.warning if update["status"] == Status.FAILED else logger.info

@@ -34,7 +34,17 @@ register(
         personal=("to", "bcc"),
         personal_text=("subject", "body", "attachments"),
         pseudonymous=("id", "key", "about"),
-        not_personal=("status", "attempts", "next_attempt_at", "lease_until", "last_error", "created_at", "sent_at"),
+        not_personal=(
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "lease_until",
+            "last_error",
+            "sensitive",
+            "created_at",
+            "sent_at",
+        ),
+        secret=("body",),  # may hold a login link
         erase=Erase.KEEP,  # deleted by core.outbox.outbox_purge on its own schedule
     ),
     Entry(
