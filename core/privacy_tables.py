@@ -22,6 +22,32 @@ register(
         erase=Erase.DELETE,
     ),
     Entry(
+        model="core.OutgoingMail",
+        section=OPERATIONS,
+        purpose=_("E-Mails, die wir verschicken: gespeichert, bis sie sicher angekommen sind"),
+        recipients=_("unser Koordinationsteam und unser E-Mail-Anbieter"),
+        retention=Retention(
+            "mail_sent",
+            _("bis %(days)s Tage nach dem Versand; nicht zustellbare höchstens 30 Tage"),
+            days_setting="OUTBOX_SENT_KEEP_DAYS",
+        ),
+        personal=("to", "bcc"),
+        personal_text=("subject", "body", "attachments"),
+        pseudonymous=("id", "key", "about"),
+        not_personal=(
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "lease_until",
+            "last_error",
+            "sensitive",
+            "created_at",
+            "sent_at",
+        ),
+        secret=("body",),  # may hold a login link
+        erase=Erase.KEEP,  # deleted by core.outbox.outbox_purge on its own schedule
+    ),
+    Entry(
         model="sessions.Session",
         section=OPERATIONS,
         purpose=_("damit Sie angemeldet bleiben und Formulare geschützt sind"),

@@ -6,8 +6,11 @@ self-submission, and the request form can use them too):
 - a honeypot field that people never see and bots fill in;
 - a minimum fill time, measured from a signed timestamp rendered into the form,
   so it cannot be forged and needs no session;
-- a per-IP rate limit counted in the Django cache. The IP address is only
-  used as a keyed hash in the cache key, never stored or logged.
+- a per-client rate limit counted in the Django cache (the client address as
+  ``mitlaeufer.proxy`` sets it). The address is only used as a keyed hash in the
+  cache key, never stored or logged. Forms count accepted submissions only, and
+  submissions a bot gave itself away with (honeypot, forged start time), never
+  a person's corrected mistakes.
 
 CSRF protection comes from Django's middleware as usual.
 """
@@ -96,18 +99,38 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _rate_key(*, request: HttpRequest, scope: str) -> str:
+    digest = salted_hmac("core.spam.rate-limit", client_ip(request)).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}"
+
+
+def rate_limit_reached(*, request: HttpRequest, scope: str, limit: int) -> bool:
+    """True if this client already used up ``scope``'s ``limit``; counts nothing.
+
+    Check it before handling a submission and call ``rate_limit_count`` once one is
+    accepted, so a person who corrects form errors is not locked out by their mistakes.
+    """
+    return (cache.get(_rate_key(request=request, scope=scope)) or 0) >= limit
+
+
+def rate_limit_count(*, request: HttpRequest, scope: str, period_seconds: int) -> int:
+    """Count one accepted submission of this client in ``scope``; returns the count in the current window.
+
+    The window starts with the first counted submission (a fixed window, not sliding).
+    """
+    key = _rate_key(request=request, scope=scope)
+    if cache.add(key, 1, timeout=period_seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=period_seconds)
+        return 1
+
+
 def rate_limit_hit(*, request: HttpRequest, scope: str, limit: int, period_seconds: int) -> bool:
     """Count one attempt of this client in ``scope``; True once more than ``limit`` happened in the period.
 
-    The window starts with the first attempt (a fixed window, not sliding).
+    For actions where every attempt counts; forms use ``rate_limit_reached`` and ``rate_limit_count``.
     """
-    digest = salted_hmac("core.spam.rate-limit", client_ip(request)).hexdigest()[:32]
-    key = f"ratelimit:{scope}:{digest}"
-    if cache.add(key, 1, timeout=period_seconds):
-        return limit < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=period_seconds)
-        count = 1
-    return count > limit
+    return rate_limit_count(request=request, scope=scope, period_seconds=period_seconds) > limit

@@ -23,10 +23,11 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, ConnectionError, TimeoutError)
 RELAY_BATCH = 500
 
-# The retry policy of every task that talks to the broker, the database or a mail server: a passing
-# failure is retried with backoff (1 s, 2 s, 4 s, … at most 10 min), eight times.
+# The retry policy of tasks that talk to the broker or the database: a passing failure is retried with
+# backoff (1 s, 2 s, 4 s, … at most 10 min), eight times. Mails retry through their outbox row instead
+# (core.outbox), which outlives a worker and shows the failure to coordinators.
 RETRY_TRANSIENT = {
-    "autoretry_for": (*BROKER_ERRORS, OSError),  # SMTP errors and MailDeliveryError are OSErrors
+    "autoretry_for": (*BROKER_ERRORS, OSError),
     "retry_backoff": True,
     "retry_backoff_max": 600,
     "max_retries": 8,

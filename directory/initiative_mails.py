@@ -1,7 +1,12 @@
-"""The mails to initiatives (edit link, yearly question) and to coordinators about new entries, and their tasks."""
+"""The mails to initiatives (edit link, yearly question) and to coordinators about new entries, through the outbox.
+
+Each function puts its mail into the outbox (``core.outbox``); call it inside the
+transaction of the change it is about.
+"""
 
 import datetime
 import logging
+import uuid
 
 from celery import shared_task
 from django.conf import settings
@@ -9,8 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.mail import mail_send
-from core.tasks import RETRY_TRANSIENT
+from core.outbox import outbox_enqueue
 from directory import initiative_selectors as selectors
 from directory.choices import InitiativeState
 from directory.models import Initiative
@@ -24,11 +28,12 @@ def initiative_edit_url(*, initiative: Initiative) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _mail_with_edit_link(*, initiative: Initiative, template: str) -> None:
+def _mail_with_edit_link(*, initiative: Initiative, template: str, key: str) -> None:
     """A mail to the initiative's contact, in its language, carrying a fresh edit link."""
     with translation.override(initiative.contact_language):
         edit_url = initiative_edit_url(initiative=initiative)
-    mail_send(
+    outbox_enqueue(
+        key=key,
         template=f"directory/email/initiative_{template}",
         context={"initiative": initiative, "edit_url": edit_url, "link_days": settings.INITIATIVE_EDIT_LINK_DAYS},
         language=initiative.contact_language,
@@ -42,8 +47,11 @@ def initiative_mail_edit_link(*, initiative_id: int) -> bool:
     if initiative is None:
         logger.info("edit link not sent, initiative id=%s is not published", initiative_id)
         return False
-    _mail_with_edit_link(initiative=initiative, template="published")
-    logger.info("edit link sent for initiative id=%s", initiative_id)
+    # Every call is a new mail with a fresh link (the contact may ask again).
+    _mail_with_edit_link(
+        initiative=initiative, template="published", key=f"initiative-edit-link:{initiative_id}:{uuid.uuid4().hex}"
+    )
+    logger.info("edit link queued for initiative id=%s", initiative_id)
     return True
 
 
@@ -52,7 +60,8 @@ def initiative_notify_submitted(*, initiative_id: int) -> bool:
     initiative = Initiative.objects.filter(pk=initiative_id, state=InitiativeState.SUBMITTED).first()
     if initiative is None or not settings.COORDINATOR_EMAILS:
         return False
-    mail_send(
+    outbox_enqueue(
+        key=f"initiative-submitted:{initiative_id}",
         template="directory/email/initiative_submitted",
         context={
             "initiative": initiative,
@@ -67,9 +76,9 @@ def initiative_notify_submitted(*, initiative_id: int) -> bool:
 def initiatives_remind_unconfirmed(*, now: datetime.datetime | None = None) -> int:
     """Ask "Stimmt Ihr Eintrag noch?" of every entry due; returns how many were asked.
 
-    Idempotent: each entry is claimed with a conditional UPDATE inside its own
-    transaction before its mail goes out, so a second run (or a parallel one)
-    skips it; if the mail fails, the claim is rolled back and the next run tries again.
+    Idempotent: each entry is claimed with a conditional UPDATE inside the
+    transaction that puts its mail into the outbox, so a second run (or a parallel
+    one) skips it.
     """
     now = now or timezone.now()
     sent = 0
@@ -79,20 +88,12 @@ def initiatives_remind_unconfirmed(*, now: datetime.datetime | None = None) -> i
             if claimed != 1:  # confirmed or reminded in the meantime
                 continue
             initiative = Initiative.objects.get(pk=initiative_id)
-            _mail_with_edit_link(initiative=initiative, template="reminder")
+            _mail_with_edit_link(
+                initiative=initiative, template="reminder", key=f"initiative-reminder:{initiative_id}:{now.date()}"
+            )
         sent += 1
     logger.info("confirmation reminders sent: %s", sent)
     return sent
-
-
-@shared_task(**RETRY_TRANSIENT)
-def edit_link_mail(*, initiative_id: int) -> None:
-    initiative_mail_edit_link(initiative_id=initiative_id)
-
-
-@shared_task(**RETRY_TRANSIENT)
-def submitted_notice_mail(*, initiative_id: int) -> None:
-    initiative_notify_submitted(initiative_id=initiative_id)
 
 
 @shared_task

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.i18n import active_language
-from core.tasks import queue_after_commit
 from directory.choices import InitiativeReach, InitiativeState
-from directory.initiative_mails import edit_link_mail, submitted_notice_mail
+from directory.initiative_mails import initiative_mail_edit_link, initiative_notify_submitted
 from directory.models import Initiative
 
 logger = logging.getLogger(__name__)
@@ -91,9 +90,10 @@ def initiative_submit(**fields) -> Initiative:
     """An initiative proposes itself; coordinators are told and decide in the admin."""
     initiative = Initiative(state=InitiativeState.SUBMITTED, contact_language=active_language())
     _apply(initiative, fields)
-    initiative_save(initiative=initiative)
+    with transaction.atomic():
+        initiative_save(initiative=initiative)
+        initiative_notify_submitted(initiative_id=initiative.pk)
     logger.info("initiative submitted id=%s", initiative.pk)
-    queue_after_commit(submitted_notice_mail, initiative_id=initiative.pk)
     return initiative
 
 
@@ -107,9 +107,10 @@ def initiative_publish(*, initiative: Initiative) -> bool:
     # A coordinator has just checked it.
     initiative.last_confirmed_at = now
     initiative.full_clean()
-    initiative.save(update_fields=["state", "published_at", "last_confirmed_at", "updated_at"])
+    with transaction.atomic():
+        initiative.save(update_fields=["state", "published_at", "last_confirmed_at", "updated_at"])
+        initiative_mail_edit_link(initiative_id=initiative.pk)
     logger.info("initiative published id=%s", initiative.pk)
-    queue_after_commit(edit_link_mail, initiative_id=initiative.pk)
     return True
 
 
@@ -147,7 +148,7 @@ def initiative_resend_edit_link(*, initiative: Initiative) -> bool:
     """Send the contact of a published entry a fresh edit link (for instance when theirs expired)."""
     if initiative.state != InitiativeState.PUBLISHED:
         return False
-    queue_after_commit(edit_link_mail, initiative_id=initiative.pk)
+    initiative_mail_edit_link(initiative_id=initiative.pk)
     return True
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.spam import rate_limit_hit
+from core.spam import rate_limit_count, rate_limit_reached
 from directory import initiative_selectors as selectors
 from directory import initiative_services as services
 from directory.filters import InitiativeFilter
@@ -53,15 +53,13 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def initiative_submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if rate_limit_hit(
-            request=request,
-            scope="initiative-submit",
-            limit=settings.INITIATIVE_SUBMIT_RATE_PER_HOUR,
-            period_seconds=3600,
-        ):
+        scope = "initiative-submit"
+        if rate_limit_reached(request=request, scope=scope, limit=settings.INITIATIVE_SUBMIT_RATE_PER_HOUR):
             return render(request, "directory/initiative_rate_limited.html", status=429)
         form = InitiativeSubmitForm(request.POST)
         if form.is_valid():
+            # Only accepted entries count: correcting form errors never locks anyone out.
+            rate_limit_count(request=request, scope=scope, period_seconds=3600)
             services.initiative_submit(**form.initiative_data())
             return redirect("directory:initiative_submitted")
     else:

@@ -195,7 +195,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # every 20 minutes; probing many addresses stops after ten an hour.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
-    "signup": "20/h/ip",
+    # Every POST counts here, so it is only a flood guard; SIGNUP_RATE_LIMIT counts accepted sign-ups.
+    "signup": "60/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "10/h/ip,3/h/key",
 }
@@ -262,6 +263,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds an SMTP conversation may hang; shorter than OUTBOX_LEASE_SECONDS.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Only read by the file-based backend (the worker tests read the mails it writes there).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mitläufer <noreply@mitlaeufer.example>")
@@ -355,23 +358,33 @@ REQUEST_DUPLICATE_MINUTES = env.int("REQUEST_DUPLICATE_MINUTES", default=30)
 # IP address may send per hour.
 INITIATIVE_EDIT_LINK_DAYS = env.int("INITIATIVE_EDIT_LINK_DAYS", default=90)
 INITIATIVE_SUBMIT_RATE_PER_HOUR = env.int("INITIATIVE_SUBMIT_RATE_PER_HOUR", default=10)
+# Accepted volunteer sign-ups per client address and hour (form errors do not count).
+SIGNUP_RATE_LIMIT = env.int("SIGNUP_RATE_LIMIT", default=20)
 # Public forms without an account: a faster submission than this is treated as a bot.
 SPAM_MIN_FILL_SECONDS = env.int("SPAM_MIN_FILL_SECONDS", default=3)
 # Tasks live beside the services they wrap (no tasks.py per app); the worker imports these modules.
 CELERY_IMPORTS = [
     "core.tasks",
+    "core.outbox",
     "directory.initiative_mails",
     "volunteers.services",
     "matching.engine.index",
     "matching.engine.proposals",
     "matching.requests.notices",
-    "matching.requests.status_link",
     "matching.requests.purge",
     "matching.matches.mails",
     "matching.planning.asking",
 ]
-# A mail task that died while sending leaves a lease this long; then a retry of the task sends it.
-MAIL_CLAIM_SECONDS = env.int("MAIL_CLAIM_SECONDS", default=120)
+# The mail outbox (core.outbox): a sender that died holds its mail this long (longer than EMAIL_TIMEOUT),
+# then the relay sends it; a passing failure waits OUTBOX_BACKOFF_SECONDS, doubled with each attempt
+# (at most an hour), up to OUTBOX_MAX_ATTEMPTS, then the mail shows as failed in the admin.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
+OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RELAY_SECONDS = env.int("OUTBOX_RELAY_SECONDS", default=30)
+# Sent mails (addresses and text) are deleted after this many days; failed ones after the second figure.
+OUTBOX_SENT_KEEP_DAYS = env.int("OUTBOX_SENT_KEEP_DAYS", default=7)
+OUTBOX_FAILED_KEEP_DAYS = env.int("OUTBOX_FAILED_KEEP_DAYS", default=30)
 DEFERRED_TASKS_RELAY_SECONDS = env.int("DEFERRED_TASKS_RELAY_SECONDS", default=30)
 # Periodic tasks. django_celery_beat's DatabaseScheduler copies these entries into its tables
 # when beat starts; coordinators can then adjust them in the admin.
@@ -394,6 +407,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Tasks that could not be queued while the broker was down (core.tasks): queued again soon after it is back.
     "deferred-tasks-relay": {"task": "core.tasks.deferred_tasks_relay", "schedule": DEFERRED_TASKS_RELAY_SECONDS},
+    # Outbox mails that are due: retries after a passing failure, and mails whose sender died.
+    "outbox-relay": {"task": "core.outbox.outbox_relay", "schedule": OUTBOX_RELAY_SECONDS},
+    "outbox-purge": {"task": "core.outbox.outbox_purge_task", "schedule": crontab(hour=3, minute=35)},
     # Requests whose proposal run never happened (a second net under the relay).
     "matching-sweep-unproposed": {
         "task": "matching.engine.proposals.sweep_unproposed_requests",

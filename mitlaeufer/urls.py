@@ -1,4 +1,3 @@
-from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -6,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView, TemplateView
 
 from mitlaeufer import views
+from volunteers import views as volunteer_views
 
 # Admin logins go through allauth's rate limits for failed logins.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,7 +17,9 @@ urlpatterns = [
     path("datenschutz/", views.privacy_page, name="privacy"),
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
     path("healthz", views.healthz, name="healthz"),
-    path("mitmachen/", account_views.signup, name="signup"),
+    # Sign-up counts only accepted sign-ups towards the client's limit (volunteers.views.signup).
+    path("mitmachen/", volunteer_views.signup, name="signup"),
+    path("konto/signup/", volunteer_views.signup),
     path("konto/", include("allauth.urls")),
     path("profil/", include("volunteers.urls")),
     path("anfrage/", include("matching.requests.urls")),

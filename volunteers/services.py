@@ -13,6 +13,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from core import privacy
+from core.outbox import address_owner, outbox_forget
 from volunteers import signals
 from volunteers.models import Absence, Consent, Volunteer
 
@@ -184,6 +185,9 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
     """
     user = volunteer.user
     volunteer_id = volunteer.pk
+    # Mails to or about them that are still kept (sent, failed or not yet out) go first.
+    addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
+    outbox_forget(owners=[f"volunteer:{volunteer_id}", *(address_owner(a) for a in addresses if a)])
     signals.volunteer_erasing.send(sender=Volunteer, volunteer_id=volunteer_id)
     # What other apps registered under this volunteer and keeps its row (a decline reason) is blanked.
     privacy.owner_erase(owner="volunteer", keys=[volunteer_id])

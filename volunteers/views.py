@@ -1,5 +1,7 @@
 import json
 
+from allauth.account.views import signup as allauth_signup
+from allauth.core.ratelimit import respond_429
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import privacy
 from core.i18n import active_language
+from core.spam import rate_limit_count, rate_limit_reached
 from volunteers import selectors, services
 from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
 
@@ -189,3 +192,22 @@ def consent_give(request: HttpRequest) -> HttpResponse:
         services.consent_give(volunteer=volunteer, policy_version=settings.PRIVACY_POLICY_VERSION)
         messages.success(request, _("Danke! Sie stehen wieder auf der Mitläuferliste."))
     return redirect("volunteers:profile")
+
+
+SIGNUP_RATE_SCOPE = "signup"
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Allauth's sign-up, counting only accepted sign-ups towards the client's limit.
+
+    Allauth counts every POST (``ACCOUNT_RATE_LIMITS["signup"]``, kept as a generous
+    flood guard); here a person who corrects form errors is never locked out by their
+    own mistakes: only a sign-up that went through (allauth redirects) is counted.
+    """
+    posted = request.method == "POST"
+    if posted and rate_limit_reached(request=request, scope=SIGNUP_RATE_SCOPE, limit=settings.SIGNUP_RATE_LIMIT):
+        return respond_429(request)
+    response = allauth_signup(request)
+    if posted and response.status_code == 302:
+        rate_limit_count(request=request, scope=SIGNUP_RATE_SCOPE, period_seconds=3600)
+    return response

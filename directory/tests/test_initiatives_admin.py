@@ -96,7 +96,7 @@ def test_a_coordinator_can_add_an_entry_with_a_generated_slug(admin_client):
 # --- "Stimmt Ihr Eintrag noch?" ------------------------------------------------------
 
 
-def test_the_yearly_reminder_asks_entries_confirmed_a_year_ago(client):
+def test_the_yearly_reminder_asks_entries_confirmed_a_year_ago(client, django_capture_on_commit_callbacks):
     due = InitiativeFactory(name="Fällig", last_confirmed_at=ago(days=370))
     InitiativeFactory(name="Frisch", last_confirmed_at=ago(days=300))
     InitiativeFactory(name="Schon gefragt", last_confirmed_at=ago(days=700), reminded_at=ago(days=100))
@@ -104,7 +104,8 @@ def test_the_yearly_reminder_asks_entries_confirmed_a_year_ago(client):
     InitiativeFactory(name="Archiviert", state=InitiativeState.ARCHIVED, last_confirmed_at=ago(days=800))
     InitiativeFactory(name="Eingereicht", state=InitiativeState.SUBMITTED, last_confirmed_at=None)
 
-    initiative_mails.remind_unconfirmed.delay()
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        initiative_mails.remind_unconfirmed.delay()
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([due.contact_email, again.contact_email])
     message = next(message for message in mail.outbox if message.to == [due.contact_email])
@@ -115,12 +116,13 @@ def test_the_yearly_reminder_asks_entries_confirmed_a_year_ago(client):
     assert timezone.now() - due.reminded_at < datetime.timedelta(minutes=1)
 
 
-def test_the_yearly_reminder_is_idempotent():
+def test_the_yearly_reminder_is_idempotent(django_capture_on_commit_callbacks):
     InitiativeFactory(last_confirmed_at=ago(days=400))
 
-    first = initiative_mails.initiatives_remind_unconfirmed()
-    second = initiative_mails.initiatives_remind_unconfirmed()
-    initiative_mails.remind_unconfirmed.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = initiative_mails.initiatives_remind_unconfirmed()
+        second = initiative_mails.initiatives_remind_unconfirmed()
+        initiative_mails.remind_unconfirmed.delay()
 
     assert (first, second, len(mail.outbox)) == (1, 0, 1)
 

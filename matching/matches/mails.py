@@ -1,44 +1,27 @@
-"""The mails about a match (invitation, confirmation with .ics, reminder, feedback, notices) and their tasks.
+"""The mails about a match (invitation, confirmation with .ics, reminder, feedback, notices).
 
-Each mail is claimed on the match with a conditional UPDATE before it is sent,
-so a task delivered twice sends it once.
+Each ``match_mail_*`` puts its mails into the outbox (``core.outbox``) inside the
+transaction of the change it is about, keyed by match, so the change and its mails
+commit together and a second call sends nothing. The beat tasks for reminders and
+feedback claim each match with a conditional UPDATE of its timestamp in the same
+transaction as the mails.
 """
 
 import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.mail import coordinator_addresses, mail_send, mail_send_once
-from core.tasks import RETRY_TRANSIENT
+from core.mail import coordinator_addresses
+from core.outbox import outbox_enqueue
 from matching.links import match_url, request_admin_url, request_status_url
 from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
 from matching.models import Match, MatchStatus
 
 logger = logging.getLogger(__name__)
-
-
-def _claim(*, match_id: int, field: str) -> bool:
-    """Mark a mail as sent before sending it: only one delivery of a duplicated task wins."""
-    return Match.objects.filter(pk=match_id, **{f"{field}__isnull": True}).update(**{field: timezone.now()}) == 1
-
-
-def _unclaim(*, match_id: int, field: str) -> None:
-    Match.objects.filter(pk=match_id).update(**{field: None})
-
-
-def _send_claimed(*, match_id: int, field: str, send) -> bool:
-    if not _claim(match_id=match_id, field=field):
-        logger.info("match mail %s already sent id=%s", field, match_id)
-        return False
-    try:
-        send()
-    except Exception:
-        _unclaim(match_id=match_id, field=field)  # let the retry send it
-        raise
-    return True
 
 
 def _load(match_id: int) -> Match | None:
@@ -51,142 +34,149 @@ def _load(match_id: int) -> Match | None:
     return match if match is not None and match.volunteer is not None else None
 
 
-def match_send_invitation(*, match_id: int) -> bool:
-    match = _load(match_id)
-    if match is None or match.status != MatchStatus.ASKED:
-        return False
-    return _send_claimed(
-        match_id=match.pk,
-        field="invitation_sent_at",
-        send=lambda: mail_send(
-            template="matching/email/match_invitation",
-            context={"match": match, "escort_request": match.request, "url": match_url(match=match)},
-            to=[match.volunteer.user.email],
-            language=match.volunteer.language,
-        ),
-    )
+def _about(match: Match) -> list[str]:
+    """Whose data a match mail holds: the request's, and the companion's while they have an account."""
+    return [f"request:{match.request_id}", *([f"volunteer:{match.volunteer_id}"] if match.volunteer_id else [])]
 
 
-def _send_to_both_sides(*, match_id: int, field: str, template: str, volunteer_attachments=None) -> bool:
-    """Mail ``<template>_volunteer`` to the companion and ``<template>_requester`` to the person (if they gave
-    an e-mail), once per match: ``field`` is the claimed timestamp."""
-    match = _load(match_id)
-    if match is None or match.status != MatchStatus.ACCEPTED:
-        return False
-    escort_request = match.request
-
-    def send() -> None:
-        mail_send(
-            template=f"{template}_volunteer",
-            context={"match": match, "escort_request": escort_request, "url": match_url(match=match)},
-            to=[match.volunteer.user.email],
-            language=match.volunteer.language,
-            attachments=volunteer_attachments(match) if volunteer_attachments else (),
-        )
-        if escort_request.email and not escort_request.is_erased:
-            mail_send(
-                template=f"{template}_requester",
-                context={
-                    "match": match,
-                    "escort_request": escort_request,
-                    "status_url": request_status_url(escort_request=escort_request),
-                },
-                to=[escort_request.email],
-                language=escort_request.language,
-            )
-
-    return _send_claimed(match_id=match.pk, field=field, send=send)
+def _stamp(*, match_id: int, field: str) -> bool:
+    """Set the match's ``field`` timestamp unless set: only the first of two parallel runs goes on."""
+    return Match.objects.filter(pk=match_id, **{f"{field}__isnull": True}).update(**{field: timezone.now()}) == 1
 
 
-def match_send_confirmation(*, match_id: int) -> bool:
-    """To the volunteer: the person's contact and a calendar file. To the person: who comes."""
-    return _send_to_both_sides(
-        match_id=match_id,
-        field="confirmation_sent_at",
-        template="matching/email/match_confirmed",
-        volunteer_attachments=lambda match: [("termin.ics", match_ics(match=match), "text/calendar")],
-    )
-
-
-def match_send_reminder(*, match_id: int) -> bool:
-    """The day before: both sides are reminded."""
-    return _send_to_both_sides(match_id=match_id, field="reminder_sent_at", template="matching/email/match_reminder")
-
-
-def match_send_feedback_request(*, match_id: int) -> bool:
-    match = _load(match_id)
-    if match is None or match.status != MatchStatus.ACCEPTED:
-        return False
-    return _send_claimed(
-        match_id=match.pk,
-        field="feedback_requested_at",
-        send=lambda: mail_send(
-            template="matching/email/match_feedback",
-            context={
-                "match": match,
-                "escort_request": match.request,
-                "url": match_url(match=match, name="einsatz:feedback"),
-            },
-            to=[match.volunteer.user.email],
-            language=match.volunteer.language,
-        ),
-    )
-
-
-def match_send_cancelled_notice(*, match_id: int) -> bool:
-    """Tell the volunteer they are no longer needed."""
-    match = _load(match_id)
-    if match is None or match.status != MatchStatus.CANCELLED:
-        return False
-    return mail_send_once(
-        key=f"match-cancelled:{match_id}",
-        template="matching/email/match_cancelled",
-        context={"match": match, "escort_request": match.request},
+def _to_volunteer(
+    *, match: Match, key: str, template: str, context: dict | None = None, attachments=(), about=None
+) -> int:
+    mail = outbox_enqueue(
+        key=f"{key}:{match.pk}:volunteer",
+        template=template,
+        context={"match": match, "escort_request": match.request, "url": match_url(match=match), **(context or {})},
         to=[match.volunteer.user.email],
         language=match.volunteer.language,
+        attachments=attachments,
+        about=_about(match) if about is None else about,
+    )
+    return int(mail is not None)
+
+
+def _to_person(*, match: Match, key: str, template: str) -> int:
+    escort_request = match.request
+    if not escort_request.email or escort_request.is_erased:
+        return 0
+    mail = outbox_enqueue(
+        key=f"{key}:{match.pk}:person",
+        template=template,
+        context={
+            "match": match,
+            "escort_request": escort_request,
+            "status_url": request_status_url(escort_request=escort_request),
+        },
+        to=[escort_request.email],
+        language=escort_request.language,
+        about=_about(match),
+    )
+    return int(mail is not None)
+
+
+def _to_coordinators(*, match: Match, key: str, template: str) -> int:
+    # About no one: the mail holds only an admin link, so erasing a person's data leaves it alone.
+    recipients = coordinator_addresses()
+    if not recipients:
+        return 0
+    # Bcc: coordinators do not need to see each other's addresses; the mail holds only an admin link.
+    mail = outbox_enqueue(
+        key=f"{key}:{match.pk}:coordinators",
+        template=template,
+        context={"match": match, "admin_url": request_admin_url(escort_request=match.request)},
+        language=settings.LANGUAGE_CODE,
+        bcc=recipients,
+        about=(),
+    )
+    return int(mail is not None)
+
+
+@transaction.atomic
+def match_mail_invitation(*, match_id: int) -> int:
+    """To the asked volunteer: their secret link. Call inside the ask's transaction."""
+    match = _load(match_id)
+    if match is None or not _stamp(match_id=match_id, field="invitation_sent_at"):
+        return 0
+    return _to_volunteer(match=match, key="match-invitation", template="matching/email/match_invitation")
+
+
+@transaction.atomic
+def match_mail_confirmation(*, match_id: int) -> int:
+    """To the volunteer: the person's contact and a calendar file. To the person: who comes."""
+    match = _load(match_id)
+    if match is None or not _stamp(match_id=match_id, field="confirmation_sent_at"):
+        return 0
+    ics = [("termin.ics", match_ics(match=match), "text/calendar")]
+    template = "matching/email/match_confirmed"
+    return _to_volunteer(
+        match=match, key="match-confirmed", template=f"{template}_volunteer", attachments=ics
+    ) + _to_person(match=match, key="match-confirmed", template=f"{template}_requester")
+
+
+@transaction.atomic
+def match_mail_reminder(*, match_id: int) -> int:
+    """The day before: both sides are reminded (once: the timestamp is claimed with the mails)."""
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.ACCEPTED:
+        return 0
+    if not _stamp(match_id=match_id, field="reminder_sent_at"):
+        return 0
+    template = "matching/email/match_reminder"
+    return _to_volunteer(match=match, key="match-reminder", template=f"{template}_volunteer") + _to_person(
+        match=match, key="match-reminder", template=f"{template}_requester"
     )
 
 
-def match_send_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
+@transaction.atomic
+def match_mail_feedback_request(*, match_id: int) -> int:
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.ACCEPTED:
+        return 0
+    if not _stamp(match_id=match_id, field="feedback_requested_at"):
+        return 0
+    return _to_volunteer(
+        match=match,
+        key="match-feedback",
+        template="matching/email/match_feedback",
+        context={"url": match_url(match=match, name="einsatz:feedback")},
+    )
+
+
+def match_mail_cancelled_notice(*, match_id: int) -> int:
+    """Tell the volunteer they are no longer needed. Call inside the cancelling transaction."""
+    match = _load(match_id)
+    if match is None:
+        return 0
+    # It names no one but the companion, so erasing the request's data (which cancels it) keeps it.
+    return _to_volunteer(
+        match=match,
+        key="match-cancelled",
+        template="matching/email/match_cancelled",
+        about=[f"volunteer:{match.volunteer_id}"],
+    )
+
+
+def match_mail_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
     """The companion is gone (account erased): coordinators get the admin link, the person a plain note."""
     match = Match.objects.select_related("request", "request__office").filter(pk=match_id).first()
     if match is None:
         return 0
-    escort_request = match.request
-    sent = 0
-    recipients = coordinator_addresses()
-    if recipients:
-        sent += mail_send_once(
-            key=f"match-withdrawn:{match_id}:coordinators",
-            template="matching/email/coordinator_withdrawn",
-            context={"match": match, "admin_url": request_admin_url(escort_request=escort_request)},
-            language=settings.LANGUAGE_CODE,
-            bcc=recipients,
-        )
-    if was_accepted and escort_request.email and not escort_request.is_erased:
-        sent += mail_send_once(
-            key=f"match-withdrawn:{match_id}:person",
-            template="matching/email/match_withdrawn_requester",
-            context={"escort_request": escort_request, "status_url": request_status_url(escort_request=escort_request)},
-            to=[escort_request.email],
-            language=escort_request.language,
-        )
+    sent = _to_coordinators(match=match, key="match-withdrawn", template="matching/email/coordinator_withdrawn")
+    if was_accepted:
+        sent += _to_person(match=match, key="match-withdrawn", template="matching/email/match_withdrawn_requester")
     return sent
 
 
-def match_send_declined_notice(*, match_id: int) -> bool:
+def match_mail_declined_notice(*, match_id: int) -> int:
     """Tell the coordinators a volunteer declined: a link into the admin, no personal data."""
     match = _load(match_id)
-    recipients = coordinator_addresses()
-    if match is None or match.status != MatchStatus.DECLINED or not recipients:
-        return False
-    return mail_send_once(
-        key=f"match-declined:{match_id}",
-        template="matching/email/coordinator_declined",
-        context={"match": match, "admin_url": request_admin_url(escort_request=match.request)},
-        language=settings.LANGUAGE_CODE,
-        bcc=recipients,
-    )
+    if match is None:
+        return 0
+    return _to_coordinators(match=match, key="match-declined", template="matching/email/coordinator_declined")
 
 
 def match_ics(*, match: Match) -> str:
@@ -211,54 +201,13 @@ def match_ics(*, match: Match) -> str:
     return calendar.to_ical().decode()
 
 
-@shared_task(**RETRY_TRANSIENT)
-def match_invitation(*, match_id: int) -> None:
-    match_send_invitation(match_id=match_id)
-
-
-@shared_task(**RETRY_TRANSIENT)
-def match_confirmation(*, match_id: int) -> None:
-    match_send_confirmation(match_id=match_id)
-
-
-@shared_task(**RETRY_TRANSIENT)
-def match_cancelled_notice(*, match_id: int) -> None:
-    match_send_cancelled_notice(match_id=match_id)
-
-
-@shared_task(**RETRY_TRANSIENT)
-def match_withdrawn_notice(*, match_id: int, was_accepted: bool) -> None:
-    match_send_withdrawn_notice(match_id=match_id, was_accepted=was_accepted)
-
-
-@shared_task(**RETRY_TRANSIENT)
-def match_declined_notice(*, match_id: int) -> None:
-    match_send_declined_notice(match_id=match_id)
-
-
-@shared_task(**RETRY_TRANSIENT)
-def match_reminder(*, match_id: int) -> None:
-    match_send_reminder(match_id=match_id)
-
-
-@shared_task(**RETRY_TRANSIENT)
-def match_feedback_request(*, match_id: int) -> None:
-    match_send_feedback_request(match_id=match_id)
-
-
 @shared_task
 def send_reminders() -> int:
     """Celery beat, hourly: remind both sides the day before an accepted appointment."""
-    ids = matches_due_for_reminder()
-    for match_id in ids:
-        match_reminder.delay(match_id=match_id)
-    return len(ids)
+    return sum(bool(match_mail_reminder(match_id=match_id)) for match_id in matches_due_for_reminder())
 
 
 @shared_task
 def send_feedback_requests() -> int:
     """Celery beat, hourly: after the appointment, ask the volunteer how it went."""
-    ids = matches_due_for_feedback()
-    for match_id in ids:
-        match_feedback_request.delay(match_id=match_id)
-    return len(ids)
+    return sum(bool(match_mail_feedback_request(match_id=match_id)) for match_id in matches_due_for_feedback())

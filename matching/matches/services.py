@@ -10,19 +10,20 @@ the database has to refuse them.
 import datetime
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import errors as pg_errors
 
 from core.tasks import queue_after_commit
 from matching.engine.proposals import propose
 from matching.engine.search import active_match_exists, match_block
 from matching.matches.mails import (
-    match_cancelled_notice,
-    match_confirmation,
-    match_declined_notice,
-    match_invitation,
-    match_withdrawn_notice,
+    match_mail_cancelled_notice,
+    match_mail_confirmation,
+    match_mail_declined_notice,
+    match_mail_invitation,
+    match_mail_withdrawn_notice,
 )
 from matching.models import (
     ACTIVE_MATCH_STATUSES,
@@ -38,6 +39,9 @@ from matching.models import (
 from volunteers.models import Volunteer
 
 logger = logging.getLogger(__name__)
+
+# What PostgreSQL raises when it breaks a lock cycle or a lock wait runs out.
+LOCK_ERRORS = (pg_errors.DeadlockDetected, pg_errors.LockNotAvailable, pg_errors.QueryCanceled)
 
 
 class MatchError(Exception):
@@ -57,16 +61,39 @@ def _record(*, match: Match, kind: str, actor=None, role: str, note: str = "") -
 # --- Coordinator side -------------------------------------------------------------------------------------
 
 
+BUSY = _("Diese Person ist zu der Zeit schon angefragt oder unterwegs.")
+
+
 def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
-    """Ask a volunteer to accompany a request; mails them their secret link."""
+    """Ask a volunteer to accompany a request; their invitation goes into the outbox with the match.
+
+    Two coordinators asking one volunteer for overlapping requests at once used to
+    deadlock inside PostgreSQL's exclusion check (each insert waiting for the
+    other's). The volunteer row is locked first, so such asks run one after the
+    other and the second gets a clear "already asked"; should the database still
+    give up on a lock, the coordinator gets a message too, never an error page.
+    """
+    try:
+        return _match_ask(escort_request=escort_request, volunteer=volunteer, actor=actor)
+    except OperationalError as error:
+        if not isinstance(error.__cause__, LOCK_ERRORS):
+            raise
+        logger.warning("match ask gave up on a lock (%s)", type(error.__cause__).__name__)
+        raise MatchError(_("Gerade wird dieselbe Person anders angefragt. Bitte versuchen Sie es gleich noch einmal."))
+
+
+def _match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
     with transaction.atomic():
         escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
         if escort_request.status not in SEARCHABLE_STATUSES:
             raise MatchError(_("Für diese Anfrage wird keine Begleitung mehr gesucht."))
+        # NO KEY UPDATE: serialises asks for this volunteer, but not the inserts that only reference the row.
+        if not list(Volunteer.objects.select_for_update(no_key=True).filter(pk=volunteer.pk).values_list("pk")):
+            raise MatchError(_("Diese Person ist nicht mehr auf der Liste."))
         if active_match_exists(
             volunteer_id=volunteer.pk, starts_at=escort_request.starts_at, ends_at=escort_request.ends_at
         ):
-            raise MatchError(_("Diese Person ist zu der Zeit schon angefragt oder unterwegs."))
+            raise MatchError(BUSY)
         block_from, block_until = match_block(escort_request.starts_at, escort_request.ends_at)
         try:
             # A savepoint, so a refusal by the database leaves the outer transaction usable.
@@ -80,12 +107,12 @@ def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, act
                     blocked_until=block_until,
                 )
         except IntegrityError:
-            raise MatchError(_("Diese Person ist zu der Zeit schon angefragt oder unterwegs."))
+            raise MatchError(BUSY)
         _record(match=match, kind=MatchEvent.Kind.ASKED, actor=actor, role=Role.COORDINATOR)
         # Asked volunteers are not proposed again; the list is recomputed without them.
         escort_request.proposals.filter(volunteer=volunteer).delete()
+        match_mail_invitation(match_id=match.pk)
     logger.info("match asked id=%s request=%s", match.pk, escort_request.pk)
-    queue_after_commit(match_invitation, match_id=match.pk)
     return match
 
 
@@ -104,8 +131,8 @@ def match_cancel(*, match: Match, actor, note: str = "") -> Match:
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
             escort_request.save(update_fields=["status", "updated_at"])
+        match_mail_cancelled_notice(match_id=match.pk)
     logger.info("match cancelled id=%s by coordinator", match.pk)
-    queue_after_commit(match_cancelled_notice, match_id=match.pk)
     queue_after_commit(propose, request_id=escort_request.pk)
     return match
 
@@ -128,7 +155,7 @@ def matches_release_for_request(*, escort_request: AccompanimentRequest) -> int:
         match.decided_at = timezone.now()
         match.save(update_fields=["status", "decided_at"])
         _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Termin abgesagt oder verlegt"))
-        queue_after_commit(match_cancelled_notice, match_id=match.pk)
+        match_mail_cancelled_notice(match_id=match.pk)
         released += 1
     return released
 
@@ -153,7 +180,7 @@ def matches_release_for_volunteer(*, volunteer_id: int, note: str | None = None)
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
             escort_request.save(update_fields=["status", "updated_at"])
-        queue_after_commit(match_withdrawn_notice, match_id=match.pk, was_accepted=was_accepted)
+        match_mail_withdrawn_notice(match_id=match.pk, was_accepted=was_accepted)
         queue_after_commit(propose, request_id=escort_request.pk)
         released += 1
     Match.objects.filter(volunteer_id=volunteer_id).exclude(decline_reason="").update(decline_reason="")
@@ -206,10 +233,10 @@ def match_accept(*, match: Match) -> Match:
             _record(
                 match=other, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("jemand anderes hat zugesagt")
             )
-            queue_after_commit(match_cancelled_notice, match_id=other.pk)
+            match_mail_cancelled_notice(match_id=other.pk)
         escort_request.proposals.all().delete()
+        match_mail_confirmation(match_id=match.pk)
     logger.info("match accepted id=%s request=%s", match.pk, escort_request.pk)
-    queue_after_commit(match_confirmation, match_id=match.pk)
     return match
 
 
@@ -226,8 +253,8 @@ def match_decline(*, match: Match, reason: str = "") -> Match:
         match.decline_reason = reason[:300]
         match.save(update_fields=["status", "decided_at", "decline_reason"])
         _record(match=match, kind=MatchEvent.Kind.DECLINED, actor=match.volunteer.user, role=Role.VOLUNTEER)
+        match_mail_declined_notice(match_id=match.pk)
     logger.info("match declined id=%s request=%s", match.pk, match.request_id)
-    queue_after_commit(match_declined_notice, match_id=match.pk)
     queue_after_commit(propose, request_id=match.request_id)
     return match
 

@@ -1,12 +1,11 @@
-"""The mails about a request: to the person (with the status link) and to the coordinators, and their task."""
+"""The mails about a request: to the person (with the status link) and to the coordinators, through the outbox."""
 
 import logging
 
-from celery import shared_task
 from django.conf import settings
 
-from core.mail import coordinator_addresses, mail_send_once
-from core.tasks import RETRY_TRANSIENT
+from core.mail import coordinator_addresses
+from core.outbox import outbox_enqueue
 from matching.links import request_admin_url, request_status_url
 from matching.models import (
     AccompanimentRequest,
@@ -25,10 +24,10 @@ class Event:
 
 
 def request_notify(*, request_id: int, event: str) -> int:
-    """Send the mails for one event: to the person (if they gave an e-mail) and to the coordinators.
+    """Put the mails for one event into the outbox: to the person (if they gave an e-mail) and to the coordinators.
 
-    The coordinators' mail holds only a link into the admin, never the person's data.
-    Returns the number of mails sent.
+    Call it inside the transaction of the change. The coordinators' mail holds only
+    a link into the admin, never the person's data. Returns the number of mails queued.
     """
     if event not in Event.ALL:
         raise ValueError(f"unknown event {event!r}")
@@ -36,33 +35,29 @@ def request_notify(*, request_id: int, event: str) -> int:
     if escort_request is None:
         logger.info("request notice skipped: request id=%s is gone", request_id)
         return 0
-    # A task delivered twice (acks_late after a worker crash), or retried after one of its two
-    # mails failed, sends each mail once.
+    # One key per change (a request is rescheduled more than once; each change is told).
     once = f"request-notice:{escort_request.pk}:{event}:{escort_request.updated_at.timestamp()}"
     sent = 0
     if escort_request.email and not escort_request.is_erased:
-        sent += mail_send_once(
+        person = outbox_enqueue(
             key=f"{once}:person",
             template=f"matching/email/request_{event}",
             context={"escort_request": escort_request, "status_url": request_status_url(escort_request=escort_request)},
             language=escort_request.language,
             to=[escort_request.email],
+            about=[f"request:{escort_request.pk}"],
         )
+        sent += person is not None
     recipients = coordinator_addresses()
     if recipients:
         # Bcc: coordinators do not need to see each other's addresses.
-        sent += mail_send_once(
+        coordinators = outbox_enqueue(
             key=f"{once}:coordinators",
             template=f"matching/email/coordinator_{event}",
             context={"escort_request": escort_request, "admin_url": request_admin_url(escort_request=escort_request)},
             language=settings.LANGUAGE_CODE,
             bcc=recipients,
         )
-    logger.info("request notice sent id=%s event=%s mails=%s", escort_request.pk, event, sent)
+        sent += coordinators is not None
+    logger.info("request notice queued id=%s event=%s mails=%s", escort_request.pk, event, sent)
     return sent
-
-
-@shared_task(**RETRY_TRANSIENT)
-def request_notice(*, request_id: int, event: str) -> None:
-
-    request_notify(request_id=request_id, event=event)

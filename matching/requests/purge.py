@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core import privacy
+from core.outbox import outbox_forget
 from directory.models import Office
 from matching.models import AccompanimentRequest
 
@@ -86,6 +87,7 @@ def requests_erase(*, request_ids: list[int], now: datetime.datetime | None = No
     )
     _history_erase(request_ids=request_ids)
     privacy.owner_erase(owner="request", keys=request_ids)
+    outbox_forget(owners=[f"request:{pk}" for pk in request_ids])
     _typed_offices_erase(request_ids=request_ids)
     return erased
 

@@ -25,7 +25,7 @@ from matching.models import (
     RequestStatus,
     new_request_token,
 )
-from matching.requests.notices import Event, request_notice
+from matching.requests.notices import Event, request_notify
 from matching.requests.purge import requests_erase
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ def _after_change(*, escort_request: AccompanimentRequest, event: str) -> None:
         matches_release_for_request(escort_request=escort_request)
     if event in (Event.CREATED, Event.RESCHEDULED):
         queue_after_commit(propose, request_id=escort_request.pk)
-    queue_after_commit(request_notice, request_id=escort_request.pk, event=event)
+    request_notify(request_id=escort_request.pk, event=event)
 
 
 @transaction.atomic

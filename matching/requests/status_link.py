@@ -9,13 +9,11 @@ import logging
 import secrets
 
 import segno
-from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
-from core.mail import mail_send_once
-from core.tasks import RETRY_TRANSIENT, queue_after_commit
+from core.outbox import outbox_enqueue
 from matching.links import request_status_url
 from matching.models import AccompanimentRequest
 
@@ -44,7 +42,7 @@ def request_link_send(*, escort_request: AccompanimentRequest) -> bool:
         return False
     if not _address_claimed(email=escort_request.email, seconds=settings.REQUEST_LINK_MAIL_SECONDS):
         return False
-    queue_after_commit(request_link_mail, request_id=escort_request.pk, nonce=secrets.token_hex(8))
+    _link_mail_enqueue(escort_request=escort_request)
     return True
 
 
@@ -65,25 +63,18 @@ def request_links_resend(*, email: str) -> int:
     ids = requests_for_email(email=email)
     if not ids or not _address_claimed(email=email, seconds=settings.REQUEST_LINK_MAIL_SECONDS):
         return 0
-    for request_id in ids:
-        queue_after_commit(request_link_mail, request_id=request_id, nonce=secrets.token_hex(8))
+    for escort_request in AccompanimentRequest.objects.select_related("office").filter(pk__in=ids):
+        _link_mail_enqueue(escort_request=escort_request)
     return len(ids)
 
 
-def request_link_mail_send(*, request_id: int, nonce: str) -> bool:
-    escort_request = AccompanimentRequest.objects.select_related("office").filter(pk=request_id).first()
-    if escort_request is None or not escort_request.email or escort_request.is_erased:
-        logger.info("status link mail skipped: request id=%s has no address", request_id)
-        return False
-    return mail_send_once(
-        key=f"request-link:{escort_request.pk}:{nonce}",
+def _link_mail_enqueue(*, escort_request: AccompanimentRequest) -> None:
+    """The mail with the status link, into the outbox (a fresh key each time: the person asked again)."""
+    outbox_enqueue(
+        key=f"request-link:{escort_request.pk}:{secrets.token_hex(8)}",
         template="matching/email/request_link",
         context={"escort_request": escort_request, "status_url": request_status_url(escort_request=escort_request)},
         language=escort_request.language,
         to=[escort_request.email],
+        about=[f"request:{escort_request.pk}"],
     )
-
-
-@shared_task(**RETRY_TRANSIENT)
-def request_link_mail(*, request_id: int, nonce: str) -> None:
-    request_link_mail_send(request_id=request_id, nonce=nonce)

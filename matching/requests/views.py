@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.spam import rate_limit_hit
+from core.spam import rate_limit_count, rate_limit_reached
 from directory import selectors as directory_selectors
 from matching.links import request_status_url, token_page
 from matching.matches import services as match_services
@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 
 # The codes core.spam rejects a submission with.
 REJECTION_CODES = ("honeypot", "too_fast", "tampered", "expired")
+
+# Counted towards the rate limit besides accepted submissions: only a bot does these.
+BOT_CODES = ("honeypot", "tampered")
+RATE_SCOPE = "request-form"
 
 # Requests created in this browser session: a double click shows the first one again.
 SESSION_KEY = "matching_request_ids"
@@ -55,6 +59,10 @@ def _rejected(form: RequestForm) -> str | None:
     return None
 
 
+def _count(request: HttpRequest) -> None:
+    rate_limit_count(request=request, scope=RATE_SCOPE, period_seconds=settings.REQUEST_RATE_LIMIT_SECONDS)
+
+
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
@@ -67,12 +75,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         form.helper.form_show_errors = False
         return render(request, "matching/request_form.html", {"form": form, "searched": True})
 
-    if rate_limit_hit(
-        request=request,
-        scope="request-form",
-        limit=settings.REQUEST_RATE_LIMIT,
-        period_seconds=settings.REQUEST_RATE_LIMIT_SECONDS,
-    ):
+    if rate_limit_reached(request=request, scope=RATE_SCOPE, limit=settings.REQUEST_RATE_LIMIT):
         logger.warning("request form rejected: rate limit")
         # The typed form comes back (without error marks), so nothing is lost; the notice offers the phone.
         form = RequestForm(request.POST)
@@ -84,7 +87,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
         reason = _rejected(form)
         if reason:
             logger.warning("request form rejected: %s", reason)
+        if reason in BOT_CODES:
+            _count(request)
         return render(request, "matching/request_form.html", {"form": form}, status=400 if reason else 200)
+    # Only now: a person who corrects errors is not locked out by their own mistakes.
+    _count(request)
 
     return request_create_response(request, form)
 

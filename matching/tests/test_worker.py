@@ -22,13 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.bitmask import to_mask
-from core.models import DeferredTask
+from core.models import DeferredTask, OutgoingMail
+from core.outbox import outbox_send
 from core.tasks import deferred_tasks_relay
 from directory.choices import OfficeKind
 from geo.models import PostalCode
 from matching.engine.proposals import sweep_unproposed_requests
 from matching.links import match_url
-from matching.matches.mails import match_invitation
 from matching.matches.services import match_ask
 from matching.models import AccompanimentRequest, Match, Proposal, RequestStatus
 from matching.requests.services import request_create
@@ -222,7 +222,7 @@ def test_killing_the_worker_loses_no_queued_task(workers):
             time.sleep(0.002)
         raise AssertionError(f"never caught the worker with a task in hand:\n{worker.log_tail()}")
 
-    first = workers.start(CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), MAIL_CLAIM_SECONDS="1")
+    first = workers.start(CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), OUTBOX_LEASE_SECONDS="2")
     wait_for(lambda: done() >= 3, timeout=PROPOSALS_WITHIN, message=lambda: f"no progress:\n{first.log_tail()}")
 
     # 1. The pool process running the task dies (say, out of memory). The worker hands the task
@@ -246,7 +246,7 @@ def test_killing_the_worker_loses_no_queued_task(workers):
     assert celery_worker.in_flight(workers.queue) == taken
     time.sleep(max(0.0, max(at for _tag, at in taken) + VISIBILITY_TIMEOUT + 0.2 - time.time()))
 
-    second = workers.start(CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), MAIL_CLAIM_SECONDS="1")
+    second = workers.start(CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), OUTBOX_LEASE_SECONDS="2")
     wait_for(
         lambda: done() == len(request_ids),
         timeout=PROPOSALS_WITHIN,
@@ -283,10 +283,11 @@ def test_a_request_survives_a_broker_outage_and_its_tasks_are_relayed(live_serve
     assert "Danke! Ihre Anfrage ist angekommen." in page
     assert escort_request.proposals_run_at is None
     # Nothing was lost: the proposal run and the mails wait in the database, with ids only.
+    person_mail = OutgoingMail.objects.get(to=["ayse@beispiel.de"])
     deferred = sorted(DeferredTask.objects.values_list("task_name", "kwargs"))
     assert deferred == [
+        ("core.outbox.outbox_send", {"mail_id": person_mail.pk}),
         ("matching.engine.proposals.propose", {"request_id": escort_request.pk}),
-        ("matching.requests.notices.request_notice", {"event": "created", "request_id": escort_request.pk}),
     ]
     assert "deferred" in caplog.text
     assert mail.outbox == []
@@ -326,18 +327,19 @@ def test_a_task_delivered_twice_does_its_work_once(workers):
     the_office = jobcenter()
     helga = volunteer("47051")
     escort_request = create_request(the_office)
-    # Asking queues the invitation on commit: the first delivery.
+    # Asking puts the invitation into the outbox and queues its sending on commit: the first delivery.
     match = match_ask(escort_request=escort_request, volunteer=helga, actor=None)
+    invitation = OutgoingMail.objects.get(key=f"match-invitation:{match.pk}:volunteer")
     # The same message twice more (same task id), as Redis re-delivers one whose ack got lost.
     task_id = str(uuid.uuid4())
     for _ in range(2):
-        match_invitation.apply_async(kwargs={"match_id": match.pk}, task_id=task_id)
+        outbox_send.apply_async(kwargs={"mail_id": invitation.pk}, task_id=task_id)
 
     # Two pool processes, so duplicates can run at the same moment.
     worker = workers.start(concurrency=2)
-    succeeded = r"Task matching\.matches\.mails\.match_invitation\[([^\]]+)\] succeeded"
+    succeeded = r"Task core\.outbox\.outbox_send\[([^\]]+)\] succeeded"
     wait_for(
-        lambda: worker.count(succeeded) >= 3,
+        lambda: worker.count(succeeded) >= 4,  # the request's mail, the invitation three times
         timeout=PROPOSALS_WITHIN,
         message=lambda: f"the three deliveries did not all run:\n{worker.log_tail()}",
     )
@@ -348,6 +350,8 @@ def test_a_task_delivered_twice_does_its_work_once(workers):
     match.refresh_from_db()
     assert match_url(match=match) in invitations[0]
     assert Match.objects.get(pk=match.pk).invitation_sent_at is not None
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("sent", 1)
 
 
 def _post_login(base_url: str) -> int:

@@ -384,7 +384,9 @@ def test_an_edit_posted_with_nothing_filled_in_shows_errors(volunteer_client, vo
     assert volunteer.display_name == "Bettina"
 
 
-def test_a_volunteer_who_signed_up_through_the_form_leaves_nothing_after_deleting(client):
+def test_a_volunteer_who_signed_up_through_the_form_leaves_nothing_after_deleting(
+    client, django_capture_on_commit_callbacks
+):
     import re
 
     from django.core import mail
@@ -393,7 +395,10 @@ def test_a_volunteer_who_signed_up_through_the_form_leaves_nothing_after_deletin
     from volunteers.tests.conftest import signup_form_data
     from volunteers.tests.factories import PASSWORD
 
-    client.post("/mitmachen/", signup_form_data(email="Zora.Neu@Beispiel.de", display_name="Zora", phone="0211 424242"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/mitmachen/", signup_form_data(email="Zora.Neu@Beispiel.de", display_name="Zora", phone="0211 424242")
+        )
     path = re.search(r"(/konto/confirm-email/[^/\s]+/)", mail.outbox[0].body).group(1)
     client.post(path)
     client.get("/profil/")

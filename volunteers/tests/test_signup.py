@@ -45,9 +45,12 @@ def test_the_signup_page_renders_in_german(client):
     assert 'name="availability"' in content
 
 
-def test_a_valid_signup_creates_user_volunteer_and_consent_and_sends_a_verification_mail(client):
+def test_a_valid_signup_creates_user_volunteer_and_consent_and_sends_a_verification_mail(
+    client, django_capture_on_commit_callbacks
+):
     before = timezone.now()
-    response = post_signup(client)
+    with django_capture_on_commit_callbacks(execute=True):  # mails leave after the commit
+        response = post_signup(client)
 
     assert response.status_code == 302
     assert response.url == "/konto/confirm-email/"
@@ -135,10 +138,13 @@ def test_it_rejects_a_signup_without_an_office_kind(client):
 
 
 @pytest.mark.parametrize("email", ["schon@beispiel.de", "Schon@Beispiel.DE", "SCHON@BEISPIEL.DE"])
-def test_a_registered_email_gets_the_same_answer_and_its_owner_a_mail(client, email):
+def test_a_registered_email_gets_the_same_answer_and_its_owner_a_mail(
+    client, email, django_capture_on_commit_callbacks
+):
     """No enumeration (ACCOUNT_PREVENT_ENUMERATION): the page cannot tell; the owner learns it by mail."""
     VolunteerFactory(user__email="schon@beispiel.de")
-    response = client.post("/mitmachen/", signup_form_data(email=email))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/mitmachen/", signup_form_data(email=email))
     assert (response.status_code, response.url) == (302, "/konto/confirm-email/")
     assert User.objects.count() == 1
     assert Volunteer.objects.count() == 1

@@ -23,8 +23,9 @@ def confirmation_path(message) -> str:
 
 
 @pytest.fixture
-def signed_up(client):
-    response = client.post("/mitmachen/", signup_form_data())
+def signed_up(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # mails leave after the commit
+        response = client.post("/mitmachen/", signup_form_data())
     assert response.status_code == 302
     return User.objects.get()
 

@@ -8,14 +8,11 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutgoingMail
+from core.outbox import outbox_send
 from matching.engine.proposals import proposals_refresh
 from matching.engine.tests.helpers import make_office, make_request, make_volunteer, next_weekday_at
-from matching.matches.mails import (
-    match_invitation,
-    match_send_feedback_request,
-    match_send_invitation,
-    match_send_reminder,
-)
+from matching.matches.mails import match_mail_feedback_request, match_mail_invitation, match_mail_reminder
 from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
 from matching.matches.services import MatchError, match_accept, match_ask, match_record_outcome
 from matching.models import Match, MatchEvent, MatchStatus, Outcome, Proposal, RequestStatus
@@ -201,16 +198,20 @@ def test_the_person_cancelling_releases_the_companion(client, coordinator, world
     assert near.user.email in [m.to[0] for m in mail.outbox if m.to]
 
 
-def test_mail_tasks_delivered_twice_send_once(coordinator, world):
+def test_mails_queued_twice_and_tasks_delivered_twice_send_once(coordinator, world):
     _office, escort_request, near, _other = world
     match = match_ask(escort_request=escort_request, volunteer=near, actor=coordinator)
+    assert match_mail_invitation(match_id=match.pk) == 0  # the ask queued it already
+    (invitation,) = OutgoingMail.objects.filter(key__startswith="match-invitation:")
     mail.outbox.clear()
-    match_invitation.apply(kwargs={"match_id": match.pk})
-    match_invitation.apply(kwargs={"match_id": match.pk})
+    outbox_send.apply(kwargs={"mail_id": invitation.pk})
+    outbox_send.apply(kwargs={"mail_id": invitation.pk})
     assert len(mail.outbox) == 1
 
 
-def test_reminders_go_out_once_the_day_before_and_feedback_after(client, coordinator, world):
+def test_reminders_go_out_once_the_day_before_and_feedback_after(
+    client, coordinator, world, django_capture_on_commit_callbacks
+):
     _office, escort_request, near, _other = world
     escort_request.email = "ayse@beispiel.de"
     escort_request.save()
@@ -220,15 +221,17 @@ def test_reminders_go_out_once_the_day_before_and_feedback_after(client, coordin
     day_before = match.starts_at - datetime.timedelta(hours=20)
     assert matches_due_for_reminder(now=match.starts_at - datetime.timedelta(days=3)) == []
     assert matches_due_for_reminder(now=day_before) == [match.pk]
-    match_send_reminder(match_id=match.pk)
-    match_send_reminder(match_id=match.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_mail_reminder(match_id=match.pk)
+        match_mail_reminder(match_id=match.pk)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([near.user.email, "ayse@beispiel.de"])
     assert matches_due_for_reminder(now=day_before) == []
 
     after = match.ends_at + datetime.timedelta(hours=1)
     assert matches_due_for_feedback(now=after) == [match.pk]
     mail.outbox.clear()
-    match_send_feedback_request(match_id=match.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_mail_feedback_request(match_id=match.pk)
     feedback_url = re.search(r"https?://\S+/rueckmeldung/", mail.outbox[0].body).group(0)
     # One click on a button after the appointment records the outcome.
     Match.objects.filter(pk=match.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=2))
@@ -370,13 +373,15 @@ def test_the_statistics_count_requests_by_month_kind_and_outcome(coordinator_cli
     assert sum(row["total"] for row in page.context["by_month"]) == 1
 
 
-def test_mails_to_a_volunteer_speak_the_language_they_signed_up_in(coordinator, world):
+def test_mails_to_a_volunteer_speak_the_language_they_signed_up_in(
+    coordinator, world, django_capture_on_commit_callbacks
+):
     _office, escort_request, near, _other = world
     near.language = "en"
     near.save()
     mail.outbox.clear()
-    match = match_ask(escort_request=escort_request, volunteer=near, actor=coordinator)
-    match_send_invitation(match_id=match.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_ask(escort_request=escort_request, volunteer=near, actor=coordinator)
     assert mail.outbox[-1].subject.startswith("Can you")
     assert "Hello" in mail.outbox[-1].body or "Hi" in mail.outbox[-1].body
 

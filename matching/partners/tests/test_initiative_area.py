@@ -10,7 +10,6 @@ from directory.choices import InitiativeService, InitiativeState
 from directory.models import InitiativeStaff
 from directory.tests.initiative_factories import InitiativeFactory
 from matching.engine.tests.helpers import make_office, make_volunteer, next_weekday_at
-from matching.matches.mails import match_send_confirmation
 from matching.matches.services import match_accept, match_ask
 from matching.models import AccompanimentRequest, Proposal, RequestStatus
 from matching.requests.tests.helpers import form_data, in_days, make_request
@@ -339,7 +338,9 @@ def test_a_coordinator_links_an_account_to_an_initiative_in_the_admin(client, in
     assert client.get("/partner/").status_code == 200
 
 
-def test_a_companion_learns_that_the_contact_is_the_initiatives(client, initiatives, users, nearby_volunteer):
+def test_a_companion_learns_that_the_contact_is_the_initiatives(
+    client, initiatives, users, nearby_volunteer, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     office, volunteer = nearby_volunteer
@@ -347,10 +348,9 @@ def test_a_companion_learns_that_the_contact_is_the_initiatives(client, initiati
     client.post("/partner/neu/", form_data(office, email="", phone="", use_initiative_contact="on"))
     escort_request = AccompanimentRequest.objects.get()
     match = match_ask(escort_request=escort_request, volunteer=volunteer, actor=users["coordinator"])
-    match_accept(match=match)
     mail.outbox.clear()
-
-    assert match_send_confirmation(match_id=match.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_accept(match=match)
 
     (to_volunteer,) = [message for message in mail.outbox if message.to == [volunteer.user.email]]
     assert "E-Mail: info@a.example" in to_volunteer.body

@@ -1,13 +1,13 @@
-"""A mail that failed on a passing SMTP error is sent by the retry; the one that went out is not repeated."""
+"""A request's mails go through the outbox: one refused by a passing SMTP error is sent later, the other once."""
 
-import time
+import datetime
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+from django.utils import timezone
 
-from core.mail import MailDeliveryError, MailInFlight
-from matching.requests.notices import Event, request_notify
+from core.models import OutgoingMail
+from core.outbox import outbox_relay
 from matching.requests.tests.helpers import make_request
 from testing.mail import FlakyEmailBackend
 
@@ -23,56 +23,22 @@ def flaky_mail(settings):
     FlakyEmailBackend.refuse = set()
 
 
-def test_the_retry_sends_the_mail_that_failed_and_only_that_one(flaky_mail):
-    escort_request = make_request(email="ayse@beispiel.de")
-    mail.outbox.clear()
-    flaky_mail.attempts = 0
+def test_the_mail_that_failed_is_sent_later_and_the_one_that_went_out_is_not_repeated(
+    flaky_mail, django_capture_on_commit_callbacks
+):
     flaky_mail.refuse = {2}  # the person's mail goes out, the coordinators' mail is refused once
-
-    with pytest.raises(MailDeliveryError):
-        request_notify(request_id=escort_request.pk, event=Event.CREATED)
+    with django_capture_on_commit_callbacks(execute=True):
+        escort_request = make_request(email="ayse@beispiel.de")
     assert [message.to for message in mail.outbox] == [["ayse@beispiel.de"]]
+    keys = dict(OutgoingMail.objects.values_list("key", "status"))
+    assert sorted(keys.values()) == ["pending", "sent"]
+    assert all(key.startswith(f"request-notice:{escort_request.pk}:created:") for key in keys)
 
-    # What Celery's retry does: the same task again.
-    assert request_notify(request_id=escort_request.pk, event=Event.CREATED) == 1
+    OutgoingMail.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    outbox_relay.apply()
+    outbox_relay.apply()
     assert [(message.to, message.bcc) for message in mail.outbox] == [
         (["ayse@beispiel.de"], []),
         ([], ["koordination@beispiel.de"]),
     ]
-    # A third delivery of the task sends nothing.
-    assert request_notify(request_id=escort_request.pk, event=Event.CREATED) == 0
-    assert len(mail.outbox) == 2
-
-
-def test_a_mail_refused_on_its_first_try_is_not_lost(flaky_mail):
-    escort_request = make_request(email="ayse@beispiel.de")
-    mail.outbox.clear()
-    flaky_mail.attempts = 0
-    flaky_mail.refuse = {1}
-
-    with pytest.raises(MailDeliveryError):
-        request_notify(request_id=escort_request.pk, event=Event.CREATED)
-    assert mail.outbox == []
-    assert request_notify(request_id=escort_request.pk, event=Event.CREATED) == 2
-    assert sorted(tuple(message.to or message.bcc) for message in mail.outbox) == [
-        ("ayse@beispiel.de",),
-        ("koordination@beispiel.de",),
-    ]
-
-
-def test_a_mail_whose_sender_died_mid_send_is_sent_once_the_lease_runs_out(flaky_mail, settings):
-    settings.MAIL_CLAIM_SECONDS = 1
-    escort_request = make_request(email="ayse@beispiel.de")
-    mail.outbox.clear()
-    once = f"request-notice:{escort_request.pk}:{Event.CREATED}:{escort_request.updated_at.timestamp()}"
-    # What a worker killed while sending the person's mail leaves behind: the lease, no mail.
-    cache.add(f"mail-once:{once}:person", "sending", timeout=1)
-
-    with pytest.raises(MailInFlight):
-        request_notify(request_id=escort_request.pk, event=Event.CREATED)
-    time.sleep(1.2)
-    request_notify(request_id=escort_request.pk, event=Event.CREATED)
-    assert sorted(tuple(message.to or message.bcc) for message in mail.outbox) == [
-        ("ayse@beispiel.de",),
-        ("koordination@beispiel.de",),
-    ]
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
