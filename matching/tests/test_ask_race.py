@@ -9,8 +9,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from matching.engine.tests.helpers import make_office, make_request, make_volunteer, next_weekday_at
 from matching.models import Match
-from matching.tests.matching_helpers import make_office, make_request, make_volunteer, next_weekday_at
 
 ROUNDS = 20
 

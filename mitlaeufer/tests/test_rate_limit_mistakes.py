@@ -5,11 +5,11 @@ Through the real views and the real (Redis) cache, behind one trusted proxy, as 
 
 import pytest
 from django.test import Client
-from matching.tests.request_helpers import form_data, office
 
 from directory.models import Initiative
 from directory.tests.test_initiatives_submit import SUBMIT_URL, submission
 from matching.models import AccompanimentRequest
+from matching.requests.tests.helpers import form_data, office
 from volunteers.models import Volunteer
 from volunteers.tests.conftest import signup_form_data
 
