@@ -48,5 +48,5 @@ lint: $(VENV)/.installed-dev
 # Collect new strings into locale/en (German is the source language, so there is no de catalogue),
 # then translate them and run this again to compile (needs GNU gettext).
 messages: $(VENV)/.installed-run
-	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
+	$(BIN)/python manage.py makemessages -l en -l tr -l ar -l uk -l ru -l fa --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
 	$(BIN)/python manage.py compilemessages --ignore=.venv

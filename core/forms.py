@@ -2,6 +2,8 @@
 
 from django import forms
 
+from core.phone import PhoneField
+
 
 class StarredMixin:
     """Marked with * (required for the person) though an empty value passes the field: the form's
@@ -23,4 +25,8 @@ class StarredEmailField(StarredMixin, forms.EmailField):
 
 
 class StarredCharField(StarredMixin, forms.CharField):
+    pass
+
+
+class StarredPhoneField(StarredMixin, PhoneField):
     pass

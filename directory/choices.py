@@ -46,12 +46,12 @@ class InitiativeService(models.IntegerChoices):
 
     SOCIAL_LAW_ADVICE = 0, _("Rechtsberatung Sozialrecht")
     SOCIAL_COUNSELLING = 1, _("Sozialberatung")
-    PSYCHOSOCIAL = 2, _("psychosoziale Beratung")
+    PSYCHOSOCIAL = 2, _("Hilfe bei seelischen Sorgen (psychosoziale Beratung)")
     DEBT = 3, _("Schuldnerberatung")
     MIGRATION = 4, _("Migrationsberatung")
     UNEMPLOYED_SELF_HELP = 5, _("Erwerbslosentreff / Selbsthilfe")
     ESCORT = 6, _("Begleitung / Beistand")
-    HOUSING_EMERGENCY = 7, _("Wohnungsnotfallhilfe")
+    HOUSING_EMERGENCY = 7, _("Hilfe, wenn die Wohnung in Gefahr ist (Wohnungsnotfallhilfe)")
     FOOD = 8, _("Lebensmittel / Tafel")
     OTHER = 9, _("Sonstiges")
 

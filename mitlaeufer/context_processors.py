@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
@@ -7,6 +9,8 @@ def site(request) -> dict:
         "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
         "REQUEST_RETENTION_DAYS": settings.REQUEST_RETENTION_DAYS,
         "IMPRINT": settings.IMPRINT,
+        "CENTRAL_PHONE": settings.CENTRAL_PHONE,
+        "CENTRAL_PHONE_HREF": phone_href(settings.CENTRAL_PHONE),
         "VOLUNTEER_UNVERIFIED_DAYS": settings.VOLUNTEER_UNVERIFIED_DAYS,
         # Evaluated only where a template asks (the menu, for signed-in users): one query then.
         "user_home_url": SimpleLazyObject(lambda: _home_url(request)),
@@ -17,3 +21,9 @@ def _home_url(request) -> str:
     from mitlaeufer.adapters import home_of
 
     return home_of(request.user) if request.user.is_authenticated else ""
+
+
+def phone_href(number: str) -> str:
+    """A ``tel:`` link for a number as people write it: "0203 / 123-456" dials as 0203123456."""
+    digits = re.sub(r"[^\d+]", "", number)
+    return f"tel:{digits}" if digits else ""

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
@@ -54,6 +56,9 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+GERMAN_ENGLISH_ONLY = re.compile("|".join(settings.GERMAN_ENGLISH_ONLY_PATHS))
+
+
 class ChosenLanguageMiddleware(LocaleMiddleware):
     """German for everyone, English for whoever chose it with the language switcher.
 
@@ -65,5 +70,11 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        # The person's path speaks every language; the volunteers' and partners' pages only German and
+        # English (locale/README.md). There a whole German page, marked lang="de", beats German text in an
+        # Arabic right-to-left frame that a screen reader would read with an Arabic voice.
+        request.chosen_language = language
+        if language not in settings.LANGUAGES_EVERYWHERE and GERMAN_ENGLISH_ONLY.match(request.path_info):
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

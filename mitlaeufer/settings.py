@@ -206,7 +206,32 @@ LOGIN_REDIRECT_URL = "volunteers:profile"
 # Source strings are German: German is the default of every page, and a string
 # that lacks an English translation still reads correctly for German users.
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+# The person's path (home, request, status, referrals, privacy, error pages, the person's mails)
+# speaks all of these; the volunteers' and coordinators' pages only German and English, so the
+# last five catalogues leave those strings empty and they read in German (locale/README.md).
+LANGUAGES = [
+    ("de", _("Deutsch")),
+    ("en", _("Englisch")),
+    ("tr", _("Türkisch")),
+    ("ar", _("Arabisch")),
+    ("uk", _("Ukrainisch")),
+    ("ru", _("Russisch")),
+    ("fa", _("Persisch")),
+]
+LANGUAGES_EVERYWHERE = ("de", "en")
+# Pages of the volunteers', partners' and coordinators' side (regular expressions on the path): in
+# the other languages they render in German (mitlaeufer.middleware.ChosenLanguageMiddleware).
+GERMAN_ENGLISH_ONLY_PATHS = [
+    r"^/mitmachen/",
+    r"^/konto/",
+    r"^/profil/",
+    r"^/einsatz/",
+    r"^/partner/",
+    r"^/initiative/",
+    r"^/initiativen/eintragen/",
+    r"^/initiativen/[^/]+/bearbeiten/",
+    r"^/admin/",
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -343,6 +368,7 @@ CELERY_IMPORTS = [
     "matching.requests.status_link",
     "matching.requests.purge",
     "matching.matches.mails",
+    "matching.planning.asking",
 ]
 # A mail task that died while sending leaves a lease this long; then a retry of the task sends it.
 MAIL_CLAIM_SECONDS = env.int("MAIL_CLAIM_SECONDS", default=120)
@@ -376,6 +402,9 @@ CELERY_BEAT_SCHEDULE = {
     "matching-reminders": {"task": "matching.matches.mails.send_reminders", "schedule": crontab(minute=5)},
     "matching-feedback": {"task": "matching.matches.mails.send_feedback_requests", "schedule": crontab(minute=35)},
 }
+# The team's phone number for people who cannot or do not want to use the form, as written
+# ("0203 123 456"); shown on every page as a tel: link and on the rate-limit page. Empty: not shown.
+CENTRAL_PHONE = env.str("CENTRAL_PHONE", default="")
 # The operator's details for /impressum/.
 IMPRINT = {
     "name": env.str("IMPRINT_NAME", default="Mitläufer-Initiative (Demo)"),
@@ -387,6 +416,12 @@ IMPRINT = {
 # between two appointments of one volunteer (one hour before and after).
 MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)
 MATCH_BUFFER_MINUTES = env.int("MATCH_BUFFER_MINUTES", default=60)
+# The week's plan (matching.planning): candidates per request, appointments per volunteer in the window,
+# the window in days, and CP-SAT's deterministic time budget in seconds (the wall-clock limit is twice that).
+PLANNING_CANDIDATES = env.int("PLANNING_CANDIDATES", default=30)
+PLANNING_MAX_PER_WEEK = env.int("PLANNING_MAX_PER_WEEK", default=2)
+PLANNING_DAYS = env.int("PLANNING_DAYS", default=7)
+PLANNING_SECONDS = env.float("PLANNING_SECONDS", default=3.0)
 # Changes of one volunteer within this many seconds trigger one look at open requests nearby.
 MATCHING_VOLUNTEER_DEBOUNCE_SECONDS = env.int("MATCHING_VOLUNTEER_DEBOUNCE_SECONDS", default=60)
 # A request older than this without a proposal run is picked up by the sweeper.

@@ -5,8 +5,6 @@ the spam checks do not map onto model fields one to one. The service
 (``services.request_create``) validates the model once more before saving.
 """
 
-import re
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.bitmask import BitMaskField, to_mask
-from core.forms import StarredCharField, StarredEmailField
+from core.forms import StarredCharField, StarredEmailField, StarredPhoneField
 from core.spam import SpamProtectionMixin
 from directory import selectors as directory_selectors
 from directory.choices import InitiativeService, Language
@@ -30,7 +28,6 @@ from matching.models import (
 from matching.requests.appointment import AppointmentTimeMixin
 from matching.requests.form_layout import NEW_OFFICE, request_form_layout
 
-PHONE_RE = re.compile(r"\A\+?[0-9][0-9 /()\-]{4,28}\Z")
 NUL = "\x00"
 
 
@@ -69,11 +66,7 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Diese E-Mail-Adresse stimmt nicht. Bitte prüfen Sie sie.")},
     )
-    phone = StarredCharField(
-        label=_("Telefon"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
-    )
+    phone = StarredPhoneField(label=_("Telefon"), required=True)
     preferred_contact = forms.ChoiceField(
         label=_("Wie sollen wir uns melden?"),
         choices=[("", _("egal")), *ContactChannel.choices],
@@ -135,7 +128,10 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
     )
     message = forms.CharField(
         label=_("Möchten Sie uns noch etwas sagen?"),
-        help_text=_("Höchstens 500 Zeichen. Bitte keine Gesundheitsdaten oder Aktenzeichen."),
+        help_text=_(
+            "Höchstens 500 Zeichen. Bitte nichts über Ihre Krankheiten und keine Nummern aus Briefen vom Amt "
+            "(Aktenzeichen): das brauchen wir nicht."
+        ),
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX_LENGTH}),
@@ -182,7 +178,6 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         for name in ("first_name", "accessibility", "message", "new_office_name", "new_office_street"):
             field = self.fields[name]
             field.error_messages["max_length"] = TOO_LONG
-        self.fields["phone"].error_messages["max_length"] = _("Diese Telefonnummer ist zu lang.")
         self.fields["email"].error_messages["max_length"] = _("Diese E-Mail-Adresse ist zu lang.")
         self.fields["office_query"].error_messages["max_length"] = _("Bitte geben Sie nur Postleitzahl oder Ort ein.")
         self._date_attrs()
@@ -237,15 +232,6 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         if office is None:
             raise ValidationError(_("Bitte wählen Sie ein Amt aus der Liste."), code="invalid_choice")
         return office
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data.get("phone", "")
-        if phone and not PHONE_RE.match(phone):
-            raise ValidationError(
-                _("Bitte geben Sie eine Telefonnummer nur mit Ziffern ein, zum Beispiel 0203 123456."),
-                code="invalid",
-            )
-        return " ".join(phone.split())
 
     def clean(self):
         # The shared spam checks raise; the other checks still run, so a person sees every message at once.

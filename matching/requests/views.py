@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from core.spam import rate_limit_hit
 from directory import selectors as directory_selectors
 from matching.links import request_status_url, token_page
 from matching.matches import services as match_services
+from matching.models import AccompanimentRequest
 from matching.requests import selectors, services
 from matching.requests.appointment import RescheduleForm
 from matching.requests.forms import RequestForm, clean_search_text, office_label, office_search_message
@@ -37,6 +38,14 @@ CONFIRM_SESSION_KEY = "matching_request_confirm"
 def _not_found(request: HttpRequest) -> HttpResponse:
     # The same page for every token that does not open a request.
     return render(request, "matching/request_not_found.html", status=404)
+
+
+def _speak_their_language(request: HttpRequest, escort_request: AccompanimentRequest) -> None:
+    # Opened from the mail on a phone where no language was chosen: the language the person asked in.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not chosen and escort_request.language in dict(settings.LANGUAGES):
+        translation.activate(escort_request.language)
+        request.LANGUAGE_CODE = escort_request.language
 
 
 def _rejected(form: RequestForm) -> str | None:
@@ -65,7 +74,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
         period_seconds=settings.REQUEST_RATE_LIMIT_SECONDS,
     ):
         logger.warning("request form rejected: rate limit")
-        return render(request, "matching/request_rate_limited.html", status=429)
+        # The typed form comes back (without error marks), so nothing is lost; the notice offers the phone.
+        form = RequestForm(request.POST)
+        form.helper.form_show_errors = False
+        return render(request, "matching/request_form.html", {"form": form, "rate_limited": True}, status=429)
 
     form = RequestForm(request.POST)
     if not form.is_valid():
@@ -120,6 +132,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     escort_request = selectors.request_by_token(token=token)
     if escort_request is None:
         return _not_found(request)
+    _speak_their_language(request, escort_request)
     url = request_status_url(escort_request=escort_request)
     return render(
         request,
@@ -142,6 +155,7 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     escort_request = selectors.request_by_token(token=token)
     if escort_request is None:
         return _not_found(request)
+    _speak_their_language(request, escort_request)
     if not escort_request.is_open:
         return redirect("matching:status", token=token)
     if request.method == "POST":
@@ -158,6 +172,7 @@ def request_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     escort_request = selectors.request_by_token(token=token)
     if escort_request is None:
         return _not_found(request)
+    _speak_their_language(request, escort_request)
     if not escort_request.is_open:
         return redirect("matching:status", token=token)
     initial = {
@@ -185,6 +200,7 @@ def request_erase(request: HttpRequest, token: str) -> HttpResponse:
     escort_request = selectors.request_by_token(token=token)
     if escort_request is None:
         return _not_found(request)
+    _speak_their_language(request, escort_request)
     if request.method == "POST":
         services.request_erase_now(escort_request=escort_request)
         # This browser's memory of the request (for double clicks) goes too.
