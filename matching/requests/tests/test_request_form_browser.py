@@ -70,3 +70,28 @@ def test_the_confirmation_puts_the_link_first_and_copies_it(page, live_server, s
     expect(page.locator("#status-link")).to_have_text(link)
     expect(page.locator("svg.status-qr")).to_be_visible()
     shot(page, "request-print-360")
+
+
+def test_an_empty_form_lists_each_missing_answer_once_in_page_order(page, live_server, transactional_db):
+    office()
+    page.goto(f"{live_server.url}/anfrage/")
+    page.get_by_role("button", name="Anfrage senden").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    links = summary.locator("a")
+    expect(links).to_have_count(6)
+    assert [links.nth(i).get_attribute("href") for i in range(6)] == [
+        "#id_first_name",
+        "#id_email",
+        "#id_office",
+        "#id_date",
+        "#id_time",
+        "#id_consent",
+    ]
+    # Each invalid field points at its message.
+    for name in ("first_name", "email", "phone", "office", "date", "time"):
+        described = page.locator(f"#id_{name}").get_attribute("aria-describedby") or ""
+        assert described, name
+        expect(page.locator(f"#{described.split()[0]}")).to_be_visible()
+    shot(page, "request-form-errors-360")
+    assert_fits_a_phone(page)

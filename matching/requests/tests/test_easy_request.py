@@ -85,7 +85,7 @@ def test_a_changed_state_starts_over(client):
 def test_each_screen_checks_its_answer_with_the_forms_rules(client):
     person = Person(client)
     person.answer("name", first_name="Ayşe")
-    assert "Diese Telefonnummer stimmt nicht" in person.answer("contact", phone="abc").content.decode()
+    assert "Diese Telefonnummer stimmt nicht." in person.answer("contact", phone="abc").content.decode()
     content = person.answer("contact", phone="", email="").content.decode()
     assert content.count("Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an") == 1
 
