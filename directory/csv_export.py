@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from core.bitmask import labels_from_mask
 from core.csv_export import LIST_SEPARATOR, csv_response
 from directory.choices import InitiativeService, Language
+from directory.initiative_services import INITIATIVE_FIELDS
 from directory.models import Initiative
 
 # Column names match import_initiatives, so an export can be edited and imported again.
@@ -15,20 +16,7 @@ INITIATIVE_COLUMNS = (
     "name",
     "slug",
     "state",
-    "description",
-    "services",
-    "languages",
-    "street",
-    "postal_code",
-    "city",
-    "reach",
-    "radius_km",
-    "website",
-    "email",
-    "phone",
-    "opening_hours",
-    "accessibility",
-    "contact_email",
+    *(name for name in INITIATIVE_FIELDS if name != "name"),
     "published_at",
     "last_confirmed_at",
 )

@@ -5,13 +5,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.bitmask import BitMaskField, to_mask
+from core.phone import PhoneField
 from core.spam import SpamProtectionMixin
 from directory import initiative_selectors
 from directory.choices import InitiativeService, Language
 from directory.initiative_services import INITIATIVE_FIELDS
 from directory.models import Initiative
+from geo.forms import PostalCodeField
+from geo.models import PostalCode
 from geo.selectors import postal_code_get
-from geo.validators import validate_postal_code_format
+from geo.validators import known_postal_code
 
 SEARCH_RADII_KM = (5, 10, 25, 50, 100)
 SEARCH_RADIUS_DEFAULT_KM = 25
@@ -40,11 +43,8 @@ class InitiativeSearchForm(forms.Form):
         if not text:
             return None
         if text[0].isdigit():
-            # Postal codes follow geo.forms.PostalCodeField: five ASCII digits, and known to us.
-            validate_postal_code_format(text)
-            postal_code = postal_code_get(code=text)
-            if postal_code is None:
-                raise ValidationError(_("Diese Postleitzahl kennen wir nicht."), code="unknown")
+            # The same check as geo.forms.PostalCodeField: five ASCII digits, and known to us.
+            postal_code = known_postal_code(text)
             return initiative_selectors.Place(
                 label=text, latitude=postal_code.latitude, longitude=postal_code.longitude
             )
@@ -76,12 +76,9 @@ class InitiativeForm(forms.ModelForm):
     website = forms.URLField(
         label=_("Internetseite (freiwillig)"), required=False, max_length=200, assume_scheme="https"
     )
-    postal_code = forms.CharField(
-        label=_("Postleitzahl"),
-        max_length=5,
+    phone = PhoneField(label=_("Telefon (freiwillig)"), max_length=40)
+    postal_code = PostalCodeField(
         required=False,
-        strip=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
         help_text=_("Für Angebote vor Ort nötig. Bei reinen Online-Angeboten frei lassen."),
     )
 
@@ -95,7 +92,6 @@ class InitiativeForm(forms.ModelForm):
             "reach": forms.RadioSelect,
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
         labels = {
             "name": _("Name der Initiative"),
@@ -104,7 +100,6 @@ class InitiativeForm(forms.ModelForm):
             "radius_km": _("Aus welchem Umkreis kommen Menschen zu Ihnen? (km)"),
             "email": _("Öffentliche E-Mail (freiwillig)"),
             "website": _("Internetseite (freiwillig)"),
-            "phone": _("Telefon (freiwillig)"),
             "opening_hours": _("Öffnungszeiten oder Sprechzeiten (freiwillig)"),
             "accessibility": _("Barrierefreiheit (freiwillig)"),
         }
@@ -125,15 +120,10 @@ class InitiativeForm(forms.ModelForm):
             Fieldset(_("Für Rückfragen"), "contact_email"),
         ]
 
-    def clean_postal_code(self):
+    def clean_postal_code(self) -> PostalCode | None:
+        # PostalCodeField has checked the code; the model wants the row.
         code = self.cleaned_data["postal_code"]
-        if not code:
-            return None
-        validate_postal_code_format(code)
-        postal_code = postal_code_get(code=code)
-        if postal_code is None:
-            raise ValidationError(_("Diese Postleitzahl kennen wir nicht."), code="unknown")
-        return postal_code
+        return postal_code_get(code=code) if code else None
 
     def _update_errors(self, errors: ValidationError) -> None:
         # The model's cross-field checks would repeat a field's own error (an unknown

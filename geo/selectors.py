@@ -1,9 +1,5 @@
 from geo.models import PostalCode
 
 
-def postal_code_exists(*, code: str) -> bool:
-    return PostalCode.objects.filter(code=code).exists()
-
-
 def postal_code_get(*, code: str) -> PostalCode | None:
     return PostalCode.objects.filter(code=code).first()

@@ -363,6 +363,7 @@ CELERY_IMPORTS = [
     "matching.requests.notices",
     "matching.requests.purge",
     "matching.matches.mails",
+    "matching.planning.asking",
 ]
 # A mail task that died while sending leaves a lease this long; then a retry of the task sends it.
 MAIL_CLAIM_SECONDS = env.int("MAIL_CLAIM_SECONDS", default=120)
@@ -410,6 +411,12 @@ IMPRINT = {
 # between two appointments of one volunteer (one hour before and after).
 MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)
 MATCH_BUFFER_MINUTES = env.int("MATCH_BUFFER_MINUTES", default=60)
+# The week's plan (matching.planning): candidates per request, appointments per volunteer in the window,
+# the window in days, and CP-SAT's deterministic time budget in seconds (the wall-clock limit is twice that).
+PLANNING_CANDIDATES = env.int("PLANNING_CANDIDATES", default=30)
+PLANNING_MAX_PER_WEEK = env.int("PLANNING_MAX_PER_WEEK", default=2)
+PLANNING_DAYS = env.int("PLANNING_DAYS", default=7)
+PLANNING_SECONDS = env.float("PLANNING_SECONDS", default=3.0)
 # Changes of one volunteer within this many seconds trigger one look at open requests nearby.
 MATCHING_VOLUNTEER_DEBOUNCE_SECONDS = env.int("MATCHING_VOLUNTEER_DEBOUNCE_SECONDS", default=60)
 # A request older than this without a proposal run is picked up by the sweeper.

@@ -78,20 +78,7 @@ class VolunteerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Volunteer
-        fields = [
-            "user",
-            "display_name",
-            "postal_code",
-            "radius_km",
-            "availability",
-            "languages",
-            "office_kinds",
-            "phone",
-            "gender",
-            "knows_social_law",
-            "is_active",
-            "paused_until",
-        ]
+        fields = ["user", *services.PROFILE_FIELDS, "is_active", "paused_until"]
 
 
 @admin.register(Volunteer)

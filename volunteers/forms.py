@@ -2,34 +2,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bitmask import BitMaskField, to_mask
 from core.i18n import active_language
+from core.phone import PhoneField
 from directory.choices import Language, OfficeKind
 from geo.forms import PostalCodeField
 from volunteers import services
 from volunteers.choices import Gender, availability_choices
 from volunteers.models import RADIUS_DEFAULT_KM, RADIUS_MAX_KM, RADIUS_MIN_KM, Absence, Volunteer
-
-phone_validator = RegexValidator(
-    r"\A\+?[0-9][0-9 /()\-]{4,28}\Z",
-    _("Bitte geben Sie eine Telefonnummer nur mit Ziffern ein, zum Beispiel 0203 123456."),
-)
-
-PROFILE_FIELDS = [
-    "display_name",
-    "postal_code",
-    "radius_km",
-    "availability",
-    "languages",
-    "office_kinds",
-    "phone",
-    "gender",
-    "knows_social_law",
-]
 
 
 class VolunteerProfileForm(forms.Form):
@@ -74,13 +57,7 @@ class VolunteerProfileForm(forms.Form):
         initial=to_mask(OfficeKind.values),
         error_messages={"required": _("Bitte wählen Sie mindestens ein Amt.")},
     )
-    phone = forms.CharField(
-        label=_("Telefon (freiwillig)"),
-        max_length=30,
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    phone = PhoneField(label=_("Telefon (freiwillig)"))
     gender = forms.ChoiceField(
         label=_("Geschlecht (freiwillig)"),
         choices=[("", _("keine Angabe")), *Gender.choices],
@@ -114,20 +91,11 @@ class VolunteerProfileForm(forms.Form):
 
     @classmethod
     def initial_from(cls, volunteer: Volunteer) -> dict:
-        return {
-            "display_name": volunteer.display_name,
-            "postal_code": volunteer.postal_code_id,
-            "radius_km": volunteer.radius_km,
-            "availability": volunteer.availability,
-            "languages": volunteer.languages,
-            "office_kinds": volunteer.office_kinds,
-            "phone": volunteer.phone,
-            "gender": volunteer.gender,
-            "knows_social_law": volunteer.knows_social_law,
-        }
+        # serializable_value gives the postal code's key, which is what the form field holds.
+        return {name: volunteer.serializable_value(name) for name in services.PROFILE_FIELDS}
 
     def profile_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+        return {name: self.cleaned_data[name] for name in services.PROFILE_FIELDS}
 
 
 class VolunteerSignupForm(VolunteerProfileForm):

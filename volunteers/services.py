@@ -30,6 +30,20 @@ def volunteer_admin_saved(*, volunteer: Volunteer) -> None:
     _announce_change(volunteer)
 
 
+# Everything a volunteer says about themselves: the sign-up and profile forms, the admin and the services.
+PROFILE_FIELDS = (
+    "display_name",
+    "postal_code",
+    "radius_km",
+    "availability",
+    "languages",
+    "office_kinds",
+    "phone",
+    "gender",
+    "knows_social_law",
+)
+
+
 def _apply_profile(
     volunteer: Volunteer,
     *,

@@ -102,6 +102,21 @@ def test_it_rejects_an_unknown_postal_code(client):
     assert response.context["form"].errors["postal_code"] == ["Diese Postleitzahl kennen wir nicht."]
 
 
+def test_it_rejects_a_phone_number_that_is_not_one(client):
+    response = client.post(SUBMIT_URL, submission(phone="Mo–Fr erreichbar"))
+
+    assert response.context["form"].errors["phone"] == [
+        "Diese Telefonnummer stimmt nicht. Bitte geben Sie sie mit Vorwahl ein, zum Beispiel 0203 123456 oder "
+        "+49 203 123456."
+    ]
+
+
+def test_it_stores_the_phone_number_readably(client):
+    client.post(SUBMIT_URL, submission(phone="+49 (203) 000000"))
+
+    assert Initiative.objects.get().phone == "0203 000000"
+
+
 def test_it_needs_a_service(client):
     response = client.post(SUBMIT_URL, submission(services=[]))
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.admin.csv_export import requests_csv_response, requests_for_export
 from matching.admin.matches import RequestMatchingAdminMixin
+from matching.admin.planning import WeekPlanningAdminMixin
 from matching.admin.referrals import ReferralInline, ReferralSavingMixin
 from matching.links import request_status_url
 from matching.models import AccompanimentRequest
@@ -53,7 +54,9 @@ class AppointmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccompanimentRequest)
-class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, admin.ModelAdmin):
+class AccompanimentRequestAdmin(
+    ReferralSavingMixin, WeekPlanningAdminMixin, RequestMatchingAdminMixin, admin.ModelAdmin
+):
     list_display = ["__str__", "status", "starts_at", "office", "office_kind", "first_name", "created_at"]
     list_filter = ["status", "office__kind", AppointmentFilter, "office__verified"]
     search_fields = ["office__name", "office__postal_code__code", "office__city"]

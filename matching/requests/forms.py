@@ -5,8 +5,6 @@ the spam checks do not map onto model fields one to one. The service
 (``services.request_create``) validates the model once more before saving.
 """
 
-import re
-
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from core.bitmask import BitMaskField, to_mask
+from core.phone import PhoneField
 from core.spam import SpamProtectionMixin
 from directory import selectors as directory_selectors
 from directory.choices import InitiativeService, Language
@@ -30,7 +29,6 @@ from matching.models import (
 from matching.requests.appointment import AppointmentTimeMixin
 
 NEW_OFFICE = "new"
-PHONE_RE = re.compile(r"\A\+?[0-9][0-9 /()\-]{4,28}\Z")
 NUL = "\x00"
 
 
@@ -59,12 +57,7 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Diese E-Mail-Adresse stimmt nicht. Bitte prüfen Sie sie.")},
     )
-    phone = forms.CharField(
-        label=_("Telefon"),
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
-    )
+    phone = PhoneField(label=_("Telefon"))
     preferred_contact = forms.ChoiceField(
         label=_("Wie sollen wir uns melden?"),
         choices=[("", _("egal")), *ContactChannel.choices],
@@ -141,7 +134,6 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         for name in ("first_name", "accessibility", "message", "new_office_name", "new_office_street"):
             field = self.fields[name]
             field.error_messages["max_length"] = TOO_LONG
-        self.fields["phone"].error_messages["max_length"] = _("Diese Telefonnummer ist zu lang.")
         self.fields["email"].error_messages["max_length"] = _("Diese E-Mail-Adresse ist zu lang.")
         self.fields["office_query"].error_messages["max_length"] = _("Bitte geben Sie nur Postleitzahl oder Ort ein.")
         self._date_attrs()
@@ -194,15 +186,6 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         if office is None:
             raise ValidationError(_("Bitte wählen Sie ein Amt aus der Liste."), code="invalid_choice")
         return office
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data.get("phone", "")
-        if phone and not PHONE_RE.match(phone):
-            raise ValidationError(
-                _("Bitte geben Sie eine Telefonnummer nur mit Ziffern ein, zum Beispiel 0203 123456."),
-                code="invalid",
-            )
-        return " ".join(phone.split())
 
     def clean(self):
         # The shared spam checks raise; the other checks still run, so a person sees every message at once.

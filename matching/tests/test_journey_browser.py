@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 
 from matching.engine.index import office_index_build
 from matching.engine.search import appointment_slot
+from matching.engine.tests.helpers import make_volunteer, next_weekday_at
 from matching.models import AccompanimentRequest, Match, MatchStatus, Proposal, RequestStatus
-from matching.tests.matching_helpers import make_volunteer, next_weekday_at
-from matching.tests.request_helpers import office
+from matching.requests.tests.helpers import office
 from testing.browser import assert_fits_a_phone, new_page
 from volunteers.choices import availability_position
 

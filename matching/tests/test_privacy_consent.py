@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from matching.engine.proposals import proposals_refresh
 from matching.engine.search import candidates_search
+from matching.engine.tests.helpers import make_office, make_request, make_volunteer, next_weekday_at
 from matching.matches.services import match_ask
 from matching.models import Match, MatchStatus, Proposal
-from matching.tests.matching_helpers import make_office, make_request, make_volunteer, next_weekday_at
 from volunteers.models import Consent, Volunteer
 from volunteers.selectors import volunteers_matchable
 from volunteers.services import consent_give, consent_withdraw, volunteers_purge_withdrawn

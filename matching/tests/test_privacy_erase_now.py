@@ -5,9 +5,9 @@ from django.core import mail
 from django.test import Client
 
 from matching.engine.proposals import proposals_refresh
+from matching.engine.tests.helpers import make_office, make_request, make_volunteer, next_weekday_at
 from matching.matches.services import match_accept, match_ask
 from matching.models import AccompanimentRequest, Match, MatchStatus, Proposal, RequestStatus
-from matching.tests.matching_helpers import make_office, make_request, make_volunteer, next_weekday_at
 
 pytestmark = pytest.mark.django_db
 

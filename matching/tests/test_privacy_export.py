@@ -5,9 +5,9 @@ import json
 import pytest
 
 from core import privacy
+from matching.engine.tests.helpers import make_office, make_request, next_weekday_at
 from matching.matches.services import match_ask, match_decline
 from matching.models import Match, MatchStatus, Outcome
-from matching.tests.matching_helpers import make_office, make_request, next_weekday_at
 from volunteers.tests.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db

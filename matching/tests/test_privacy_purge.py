@@ -15,7 +15,7 @@ from matching.engine.search import match_block
 from matching.models import AccompanimentRequest, Match, MatchEvent, MatchStatus, Proposal, Referral
 from matching.requests.purge import requests_purge
 from matching.requests.services import request_create
-from matching.tests.request_helpers import in_days, make_request
+from matching.requests.tests.helpers import in_days, make_request
 from volunteers.tests.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db

@@ -32,7 +32,7 @@ from matching.matches.mails import match_invitation
 from matching.matches.services import match_ask
 from matching.models import AccompanimentRequest, Match, Proposal, RequestStatus
 from matching.requests.services import request_create
-from matching.tests.request_helpers import office
+from matching.requests.tests.helpers import office
 from testing import celery_worker
 from testing.celery_worker import wait_for
 from volunteers.choices import DayPart, Weekday, availability_position

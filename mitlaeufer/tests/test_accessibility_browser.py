@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from matching.requests.services import request_create
-from matching.tests.request_helpers import in_days, office
+from matching.requests.tests.helpers import in_days, office
 from testing.browser import new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from core.spam import client_ip
 from matching.models import AccompanimentRequest
-from matching.tests.request_helpers import form_data, office
+from matching.requests.tests.helpers import form_data, office
 from mitlaeufer.proxy import TrustedProxyMiddleware, forwarded_client
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,7 @@ DATABASE = "mitlaeufer_i9_stack"
 BROKER, CACHE = "redis://127.0.0.1:6379/12", "redis://127.0.0.1:6379/11"
 CLIENT = "203.0.113.77"
 SEED = """
-from matching.tests.request_helpers import office
+from matching.requests.tests.helpers import office
 from matching.tests.test_worker import appointment, volunteer
 the_office = office()
 for code in ("47051", "47057", "47226"):

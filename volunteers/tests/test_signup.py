@@ -161,9 +161,14 @@ def test_it_accepts_a_display_name_of_exactly_fifty_characters(client):
 def test_it_rejects_an_oversized_phone_number(client):
     response = post_signup(client, phone="0" * 31)
     assert response.status_code == 200
-    assert response.context["form"].errors["phone"]
+    assert response.context["form"].errors["phone"] == ["Diese Telefonnummer ist zu lang."]
     assert User.objects.count() == 0
     assert Volunteer.objects.count() == 0
+
+
+def test_it_stores_an_international_phone_number_readably(client):
+    assert post_signup(client, phone="0049 (203) 12-34-56").status_code == 302
+    assert Volunteer.objects.get().phone == "0203 123456"
 
 
 @pytest.mark.parametrize("phone", ["bitte anrufen", "0203<b>1</b>", "0203 12345; DROP"])
@@ -171,7 +176,8 @@ def test_it_rejects_a_phone_number_that_is_not_digits(client, phone):
     assert_rejected(
         post_signup(client, phone=phone),
         "phone",
-        "Bitte geben Sie eine Telefonnummer nur mit Ziffern ein, zum Beispiel 0203 123456.",
+        "Diese Telefonnummer stimmt nicht. Bitte geben Sie sie mit Vorwahl ein, zum Beispiel 0203 123456 oder "
+        "+49 203 123456.",
     )
 
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.tests.initiative_factories import InitiativeFactory
+from matching.engine.tests.helpers import make_volunteer
 from matching.models import AccompanimentRequest, Match, MatchStatus, Outcome
-from matching.tests.matching_helpers import make_volunteer
-from matching.tests.request_helpers import in_days, make_request, office
+from matching.requests.tests.helpers import in_days, make_request, office
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from core.spam import form_started_token
 from directory.models import Office
 from matching.models import AccompanimentRequest, ContactChannel, RequestStatus
-from matching.tests.request_helpers import form_data, in_days, office
+from matching.requests.tests.helpers import form_data, in_days, office
 
 pytestmark = pytest.mark.django_db
 
@@ -180,11 +180,27 @@ def test_it_rejects_no_contact(client, jobcenter):
 
 
 def test_a_phone_alone_is_enough(client, jobcenter):
-    response = post(client, form_data(jobcenter, email="", phone="+49 203 123456"))
+    response = post(client, form_data(jobcenter, email="", phone="0203 123456"))
     assert response.status_code == 302
     escort_request = AccompanimentRequest.objects.get()
-    assert escort_request.phone == "+49 203 123456"
+    assert escort_request.phone == "0203 123456"
     assert escort_request.preferred_contact == ContactChannel.PHONE
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0203 123456", "0203 123456"),
+        ("0203/12 34 56", "0203 123456"),
+        ("(0203) 123-456", "0203 123456"),
+        ("+49 203 123456", "0203 123456"),
+        ("0049 176 12345678", "0176 12345678"),
+        ("+44 20 7946 0958", "+44 20 7946 0958"),
+    ],
+)
+def test_it_stores_a_phone_number_as_people_read_it(client, jobcenter, typed, stored):
+    assert post(client, form_data(jobcenter, email="", phone=typed)).status_code == 302
+    assert AccompanimentRequest.objects.get().phone == stored
 
 
 @pytest.mark.parametrize("email", ["ayse@", "ayse beispiel.de", "@beispiel.de", "ayse@beispiel"])
@@ -194,11 +210,12 @@ def test_it_rejects_an_invalid_email(client, jobcenter, email):
     assert not AccompanimentRequest.objects.exists()
 
 
-@pytest.mark.parametrize("phone", ["abc", "12", "0203-12345-xyz", "+"])
+@pytest.mark.parametrize("phone", ["abc", "12", "0203 12", "0203-12345-xyz", "+", "+49"])
 def test_it_rejects_an_invalid_phone(client, jobcenter, phone):
     response = post(client, form_data(jobcenter, phone=phone))
     assert errors_of(response, "phone") == [
-        "Bitte geben Sie eine Telefonnummer nur mit Ziffern ein, zum Beispiel 0203 123456."
+        "Diese Telefonnummer stimmt nicht. Bitte geben Sie sie mit Vorwahl ein, zum Beispiel 0203 123456 oder "
+        "+49 203 123456."
     ]
     assert not AccompanimentRequest.objects.exists()
 
@@ -374,6 +391,7 @@ def test_a_duplicate_from_another_browser_does_not_reveal_the_link(client, jobce
 def test_the_same_phone_written_differently_is_a_duplicate(client, jobcenter):
     post(client, form_data(jobcenter, email="", phone="0203 123456"))
     post(client, form_data(jobcenter, email="", phone="0203-123456"))
+    post(client, form_data(jobcenter, email="", phone="+49 203 123456"))
     assert AccompanimentRequest.objects.count() == 1
 
 

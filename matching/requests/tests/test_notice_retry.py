@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from core.mail import MailDeliveryError, MailInFlight
 from matching.requests.notices import Event, request_notify
-from matching.tests.request_helpers import make_request
+from matching.requests.tests.helpers import make_request
 from testing.mail import FlakyEmailBackend
 
 pytestmark = pytest.mark.django_db

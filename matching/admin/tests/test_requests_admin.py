@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from directory.choices import OfficeKind
 from matching.models import AccompanimentRequest, RequestStatus
-from matching.tests.request_helpers import in_days, make_request, office
+from matching.requests.tests.helpers import in_days, make_request, office
 
 pytestmark = pytest.mark.django_db
 

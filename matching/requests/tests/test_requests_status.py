@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from matching.models import AccompanimentRequest, RequestStatus
-from matching.tests.request_helpers import in_days, make_request
+from matching.requests.tests.helpers import in_days, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,7 @@ def test_script_in_every_text_field_comes_back_escaped_on_the_status_page_and_in
 ):
     settings.COORDINATOR_EMAILS = ["team@mitlaeufer.example"]
     script = "<script>alert(1)</script>"
-    from matching.tests.request_helpers import office
+    from matching.requests.tests.helpers import office
 
     evil_office = office(name=f"Amt {script}", street=script, city=script)
     with django_capture_on_commit_callbacks(execute=True):

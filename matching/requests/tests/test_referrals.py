@@ -15,7 +15,7 @@ from matching.engine.proposals import proposals_refresh
 from matching.models import AccompanimentRequest, Referral, ReferralOutcome
 from matching.requests.purge import requests_purge
 from matching.requests.referrals import referral_save
-from matching.tests.request_helpers import form_data, in_days, make_request, office
+from matching.requests.tests.helpers import form_data, in_days, make_request, office
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +292,7 @@ def test_without_proposals_the_request_page_shows_initiatives_that_escort(coordi
 
 
 def test_with_proposals_the_request_page_shows_no_fallback(coordinator_client):
-    from matching.tests.matching_helpers import make_office, make_volunteer, next_weekday_at
+    from matching.engine.tests.helpers import make_office, make_volunteer, next_weekday_at
 
     the_office = make_office()
     make_volunteer(number=1)

@@ -9,11 +9,11 @@ from core.bitmask import to_mask
 from directory.choices import InitiativeService, InitiativeState
 from directory.models import InitiativeStaff
 from directory.tests.initiative_factories import InitiativeFactory
+from matching.engine.tests.helpers import make_office, make_volunteer, next_weekday_at
 from matching.matches.mails import match_send_confirmation
 from matching.matches.services import match_accept, match_ask
 from matching.models import AccompanimentRequest, Proposal, RequestStatus
-from matching.tests.matching_helpers import make_office, make_volunteer, next_weekday_at
-from matching.tests.request_helpers import form_data, in_days, make_request
+from matching.requests.tests.helpers import form_data, in_days, make_request
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from matching.models import AccompanimentRequest, RequestStatus
-from matching.tests.request_helpers import in_days, office
+from matching.requests.tests.helpers import in_days, office
 from testing.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from matching.models import AccompanimentRequest, RequestStatus
 from matching.requests.purge import purge_requests, requests_purge
 from matching.requests.services import request_cancel
-from matching.tests.request_helpers import in_days, make_request
+from matching.requests.tests.helpers import in_days, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +109,8 @@ def test_the_status_page_of_an_erased_request_still_shows_the_state(client, past
 
 def test_the_purge_also_erases_free_text_around_the_matches_but_keeps_the_outcome(past_and_future, settings):
     from matching.engine.search import match_block
+    from matching.engine.tests.helpers import make_volunteer
     from matching.models import Match, MatchEvent
-    from matching.tests.matching_helpers import make_volunteer
 
     soon, _later, _cancelled = past_and_future
     block_from, block_until = match_block(soon.starts_at, soon.ends_at)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.engine.proposals import proposals_refresh
+from matching.engine.tests.helpers import make_office, make_request, make_volunteer, next_weekday_at
 from matching.matches.mails import (
     match_invitation,
     match_send_feedback_request,
@@ -18,7 +19,6 @@ from matching.matches.mails import (
 from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
 from matching.matches.services import MatchError, match_accept, match_ask, match_record_outcome
 from matching.models import Match, MatchEvent, MatchStatus, Outcome, Proposal, RequestStatus
-from matching.tests.matching_helpers import make_office, make_request, make_volunteer, next_weekday_at
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from directory.choices import OfficeKind
 from matching.engine.index import office_index_is_current
 from matching.engine.proposals import proposals_refresh
 from matching.engine.search import candidates_search
-from matching.models import MatchStatus, OfficeDistance, Proposal, RequestStatus
-from matching.tests.matching_helpers import (
+from matching.engine.tests.helpers import (
     book,
     build_world,
     make_office,
@@ -22,6 +21,7 @@ from matching.tests.matching_helpers import (
     next_weekday_at,
     oracle,
 )
+from matching.models import MatchStatus, OfficeDistance, Proposal, RequestStatus
 from volunteers.choices import DayPart, Weekday, availability_position
 from volunteers.models import Absence
 

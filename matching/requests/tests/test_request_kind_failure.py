@@ -5,7 +5,7 @@ from django.core import mail
 
 from matching.models import AccompanimentRequest
 from matching.requests.services import request_create
-from matching.tests.request_helpers import form_data, in_days, office
+from matching.requests.tests.helpers import form_data, in_days, office
 
 pytestmark = pytest.mark.django_db
 
