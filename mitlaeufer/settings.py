@@ -345,6 +345,10 @@ REQUEST_MIN_LEAD_HOURS = env.int("REQUEST_MIN_LEAD_HOURS", default=24)
 REQUEST_MAX_DAYS_AHEAD = env.int("REQUEST_MAX_DAYS_AHEAD", default=90)
 REQUEST_RATE_LIMIT = env.int("REQUEST_RATE_LIMIT", default=10)
 REQUEST_RATE_LIMIT_SECONDS = env.int("REQUEST_RATE_LIMIT_SECONDS", default=3600)
+# "Link an mich schicken" and "Anfrage wiederfinden": tries per client address and hour, and at most one
+# mail per e-mail address in this many seconds.
+REQUEST_LINK_RATE_LIMIT = env.int("REQUEST_LINK_RATE_LIMIT", default=5)
+REQUEST_LINK_MAIL_SECONDS = env.int("REQUEST_LINK_MAIL_SECONDS", default=600)
 REQUEST_DUPLICATE_MINUTES = env.int("REQUEST_DUPLICATE_MINUTES", default=30)
 # Partner initiatives: how long the signed link to edit an entry stays valid (the yearly
 # "Stimmt Ihr Eintrag noch?" mail brings a fresh one), and how many self-submissions one
@@ -361,6 +365,7 @@ CELERY_IMPORTS = [
     "matching.engine.index",
     "matching.engine.proposals",
     "matching.requests.notices",
+    "matching.requests.status_link",
     "matching.requests.purge",
     "matching.matches.mails",
     "matching.planning.asking",

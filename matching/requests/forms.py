@@ -5,16 +5,15 @@ the spam checks do not map onto model fields one to one. The service
 (``services.request_create``) validates the model once more before saving.
 """
 
-from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from core.bitmask import BitMaskField, to_mask
-from core.phone import PhoneField
+from core.forms import StarredCharField, StarredEmailField, StarredPhoneField
 from core.spam import SpamProtectionMixin
 from directory import selectors as directory_selectors
 from directory.choices import InitiativeService, Language
@@ -27,10 +26,21 @@ from matching.models import (
     Purpose,
 )
 from matching.requests.appointment import AppointmentTimeMixin
+from matching.requests.form_layout import NEW_OFFICE, request_form_layout
 
-NEW_OFFICE = "new"
 NUL = "\x00"
 
+
+# The languages most people ask for, shown first; the others open with "Weitere Sprachen".
+COMMON_LANGUAGES = (
+    Language.GERMAN,
+    Language.ENGLISH,
+    Language.ARABIC,
+    Language.TURKISH,
+    Language.RUSSIAN,
+    Language.UKRAINIAN,
+    Language.FARSI,
+)
 
 TOO_LONG = _("Bitte schreiben Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d).")
 
@@ -50,14 +60,13 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
         error_messages={"required": _("Bitte sagen Sie uns, wie wir Sie ansprechen dürfen.")},
     )
-    email = forms.EmailField(
+    email = StarredEmailField(
         label=_("E-Mail"),
-        required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Diese E-Mail-Adresse stimmt nicht. Bitte prüfen Sie sie.")},
     )
-    phone = PhoneField(label=_("Telefon"))
+    phone = StarredPhoneField(label=_("Telefon"), required=True)
     preferred_contact = forms.ChoiceField(
         label=_("Wie sollen wir uns melden?"),
         choices=[("", _("egal")), *ContactChannel.choices],
@@ -69,11 +78,16 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         label=_("Postleitzahl oder Ort des Amts"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "enterkeyhint": "search",
+                "aria-describedby": "office-search-hint office-search-status",
+            }
+        ),
     )
-    office = forms.CharField(
+    office = StarredCharField(
         label=_("Amt"),
-        required=False,
         widget=forms.Select(attrs={"data-office-select": ""}),
     )
     new_office_name = forms.CharField(label=_("Name des Amts"), required=False, max_length=200)
@@ -87,8 +101,13 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
     )
     languages = BitMaskField(
         label=_("Welche Sprachen sprechen Sie?"),
-        choices=Language.choices,
+        choices=[(language.value, language.label) for language in COMMON_LANGUAGES],
         initial=to_mask([Language.GERMAN]),
+        required=False,
+    )
+    languages_more = BitMaskField(
+        label=_("Weitere Sprachen"),
+        choices=[choice for choice in Language.choices if choice[0] not in COMMON_LANGUAGES],
         required=False,
     )
     needs_language = forms.BooleanField(
@@ -129,15 +148,43 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         error_messages={"required": _("Ohne Ihr Einverständnis können wir keine Begleitung suchen.")},
     )
 
+    # The order of the page: the error summary lists the fields in this order.
+    field_order = (
+        "first_name",
+        "email",
+        "phone",
+        "office_query",
+        "office",
+        "new_office_name",
+        "new_office_street",
+        "new_office_postal_code",
+        "date",
+        "time",
+        "duration_minutes",
+        "purpose",
+        "message",
+        "languages",
+        "languages_more",
+        "needs_language",
+        "preferred_gender",
+        "accessibility",
+        "preferred_contact",
+        "counselling_services",
+        "consent",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "accessibility", "message", "new_office_name", "new_office_street"):
             field = self.fields[name]
             field.error_messages["max_length"] = TOO_LONG
+        self.fields["phone"].error_messages["max_length"] = _("Diese Telefonnummer ist zu lang.")
         self.fields["email"].error_messages["max_length"] = _("Diese E-Mail-Adresse ist zu lang.")
         self.fields["office_query"].error_messages["max_length"] = _("Bitte geben Sie nur Postleitzahl oder Ort ein.")
         self._date_attrs()
         self.office_results = self._office_results()
+        searched = bool(clean_search_text(self._value("office_query")))
+        self.office_search_status = office_search_message(count=len(self.office_results)) if searched else ""
         self.fields["office"].widget.choices = self._office_choices()
         self.helper = self._helper()
 
@@ -241,7 +288,7 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
             "starts_at": data["starts_at"],
             "duration_minutes": data["duration_minutes"],
             "purpose": data["purpose"],
-            "languages": data["languages"],
+            "languages": data["languages"] | data["languages_more"],
             "needs_language": data["needs_language"],
             "preferred_gender": data["preferred_gender"],
             "accessibility": data["accessibility"].strip(),
@@ -260,81 +307,10 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
 
     # --- Layout ------------------------------------------------------------------------------------------
 
-    # makemessages does not look for {% translate %} inside Python strings: these mark the texts of the
-    # HTML snippets below for the catalogue (the snippets translate them when they are rendered).
-    _HTML_TEXTS = (
-        gettext_noop("Eins von beiden genügt: E-Mail oder Telefon."),
-        gettext_noop("Mein Amt ist nicht dabei:"),
-        gettext_noop("Was wir speichern und wann wir es löschen"),
-    )
-
-    # Longer than 60 lines on purpose: the whole page layout in one declarative block reads better than pieces.
     def _helper(self) -> FormHelper:
         helper = FormHelper()
         helper.form_tag = False
-        helper.layout = Layout(
-            Div("hp_contact", css_class="d-none", aria_hidden="true"),
-            "form_started",
-            Fieldset(_("Wie dürfen wir Sie nennen?"), "first_name"),
-            Fieldset(
-                _("Wie erreichen wir Sie?"),
-                HTML(
-                    '<p class="form-text mt-0">{% load i18n %}'
-                    '{% translate "Eins von beiden genügt: E-Mail oder Telefon." %}</p>'
-                ),
-                "email",
-                "phone",
-                "preferred_contact",
-            ),
-            Fieldset(
-                _("Wo ist Ihr Termin?"),
-                Div(
-                    Field("office_query", wrapper_class="flex-grow-1 mb-0"),
-                    # StrictButton, not Submit: Submit always adds btn-primary, which hid the
-                    # outline button's text (blue on blue).
-                    StrictButton(
-                        _("Ämter suchen"),
-                        type="submit",
-                        name="search",
-                        value="1",
-                        css_class="btn-outline-primary",
-                        formnovalidate="formnovalidate",
-                        data_office_search="",
-                    ),
-                    css_class="d-flex gap-2 align-items-end mb-3",
-                ),
-                "office",
-                Div(
-                    HTML('<p class="fw-semibold mb-2">{% load i18n %}{% translate "Mein Amt ist nicht dabei:" %}</p>'),
-                    "new_office_name",
-                    "new_office_street",
-                    "new_office_postal_code",
-                    css_class="border rounded p-3 mb-3",
-                    css_id="new-office",
-                ),
-            ),
-            Fieldset(_("Wann ist Ihr Termin?"), "date", "time", "duration_minutes", "purpose"),
-            Fieldset(
-                _("Freiwillige Angaben"),
-                Field("languages", wrapper_class="checkbox-columns"),
-                "needs_language",
-                "preferred_gender",
-                "accessibility",
-                "message",
-            ),
-            Fieldset(
-                _("Brauchen Sie auch Beratung?"),
-                Field("counselling_services", wrapper_class="checkbox-columns"),
-            ),
-            Fieldset(
-                _("Einverständnis"),
-                "consent",
-                HTML(
-                    '<p class="form-text">{% load i18n %}<a href="{% url "privacy" %}">'
-                    '{% translate "Was wir speichern und wann wir es löschen" %}</a></p>'
-                ),
-            ),
-        )
+        helper.layout = request_form_layout()
         return helper
 
 
@@ -343,4 +319,22 @@ def office_label(office: Office) -> str:
     address = ", ".join(part for part in (office.street, f"{office.postal_code_id} {office.city}".strip()) if part)
     if address:
         parts.append(address)
-    return " – ".join(parts)
+    label = " – ".join(parts)
+    distance = getattr(office, "distance_km", None)
+    if distance is not None:
+        label += " (" + _("%(km)s km entfernt") % {"km": number_format(distance, 1)} + ")"
+    return label
+
+
+def office_search_message(*, count: int) -> str:
+    """What the search found, for everyone and for screen readers (the page shows it in role=status)."""
+    if count:
+        return ngettext(
+            "Wir haben %(count)d Amt gefunden. Bitte wählen Sie es in der Liste aus.",
+            "Wir haben %(count)d Ämter gefunden. Bitte wählen Sie Ihr Amt in der Liste aus.",
+            count,
+        ) % {"count": count}
+    return gettext(
+        "Wir haben kein Amt gefunden. Versuchen Sie es mit der Postleitzahl oder einem anderen Wort. "
+        "Oder wählen Sie in der Liste „Mein Amt ist nicht dabei“ und schreiben Sie Name und Postleitzahl des Amts auf."
+    )

@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,7 +21,8 @@ from matching.matches import services as match_services
 from matching.models import AccompanimentRequest
 from matching.requests import selectors, services
 from matching.requests.appointment import RescheduleForm
-from matching.requests.forms import RequestForm, clean_search_text, office_label
+from matching.requests.forms import RequestForm, clean_search_text, office_label, office_search_message
+from matching.requests.status_link import status_link_qr_svg
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ REJECTION_CODES = ("honeypot", "too_fast", "tampered", "expired")
 
 # Requests created in this browser session: a double click shows the first one again.
 SESSION_KEY = "matching_request_ids"
+# The request just created: its status page opens as the confirmation, the link to keep first.
+CONFIRM_SESSION_KEY = "matching_request_confirm"
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -82,6 +86,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
             logger.warning("request form rejected: %s", reason)
         return render(request, "matching/request_form.html", {"form": form}, status=400 if reason else 200)
 
+    return request_create_response(request, form)
+
+
+def request_create_response(request: HttpRequest, form: RequestForm) -> HttpResponse:
+    """Save the request of a valid form (the full one or the one in Leichte Sprache) and answer the person."""
     new_office = form.new_office_data()
     escort_request, created = services.request_create(
         office=None if new_office else form.cleaned_data["office"],
@@ -93,6 +102,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     own = request.session.get(SESSION_KEY, [])
     if created:
         request.session[SESSION_KEY] = [*own, escort_request.pk][-20:]
+        request.session[CONFIRM_SESSION_KEY] = escort_request.pk
         messages.success(request, _("Danke! Ihre Anfrage ist angekommen."))
         return redirect("matching:status", token=escort_request.token)
     if escort_request.pk in own:
@@ -106,8 +116,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
 def office_search(request: HttpRequest) -> JsonResponse:
     """The office picker's live search (progressive enhancement; the form works without it)."""
     query = clean_search_text(request.GET.get("q", ""))
-    offices = directory_selectors.offices_search(query=query) if query else []
-    return JsonResponse({"results": [{"id": office.pk, "label": office_label(office)} for office in offices]})
+    offices = list(directory_selectors.offices_search(query=query)) if query else []
+    return JsonResponse(
+        {
+            "results": [{"id": office.pk, "label": office_label(office)} for office in offices],
+            "message": office_search_message(count=len(offices)) if query else "",
+        }
+    )
 
 
 @never_cache
@@ -118,12 +133,15 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     if escort_request is None:
         return _not_found(request)
     _speak_their_language(request, escort_request)
+    url = request_status_url(escort_request=escort_request)
     return render(
         request,
         "matching/request_status.html",
         {
             "escort_request": escort_request,
-            "status_url": request_status_url(escort_request=escort_request),
+            "status_url": url,
+            "status_qr": mark_safe(status_link_qr_svg(url=url)),  # noqa: S308 segno's own SVG
+            "confirmation": request.session.pop(CONFIRM_SESSION_KEY, None) == escort_request.pk,
             "companion_match": match_services.match_accepted_for_request(escort_request=escort_request),
             "referral_initiatives": selectors.request_referral_initiatives(escort_request=escort_request),
         },

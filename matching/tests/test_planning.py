@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from matching.engine.tests.helpers import book, make_office, make_request, make_volunteer, next_weekday_at
 from matching.models import Match, MatchStatus
 from matching.planning.services import week_plan
-from matching.tests.matching_helpers import book, make_office, make_request, make_volunteer, next_weekday_at
 
 pytestmark = pytest.mark.django_db
 

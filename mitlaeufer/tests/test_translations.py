@@ -108,7 +108,7 @@ def test_the_english_catalogue_and_its_compiled_form_are_in_the_repository():
 def test_the_catalogue_holds_the_site_s_strings(entries):
     msgids = {entry.msgid for entry in entries}
     assert len(entries) > 600
-    for msgid in ("Begleitung anfragen", "Mitmachen", "Datenschutz", "Impressum", "Mein Amt ist nicht dabei:"):
+    for msgid in ("Begleitung anfragen", "Mitmachen", "Datenschutz", "Impressum", "Mein Amt ist nicht dabei"):
         assert msgid in msgids
 
 
@@ -178,7 +178,7 @@ PAGES = {
             "You have to go to a public office and do not want to go alone?",
             "You only need to fill in the fields marked with *.",
             "One of the two is enough: e-mail or phone.",
-            "My office is not in the list:",
+            "My office is not in the list",
             "When is your appointment?",
             "Legal advice on social law",
         ],
@@ -186,7 +186,7 @@ PAGES = {
             "Sie müssen zu einem Amt und möchten nicht allein gehen?",
             "Nur die Felder mit * müssen Sie ausfüllen.",
             "Eins von beiden genügt: E-Mail oder Telefon.",
-            "Mein Amt ist nicht dabei:",
+            "Mein Amt ist nicht dabei",
             "Wann ist Ihr Termin?",
         ],
     },

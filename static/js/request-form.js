@@ -11,10 +11,13 @@
   var select = form.querySelector("[name=office]");
   var button = form.querySelector("[data-office-search]");
   var newOffice = document.getElementById("new-office");
+  var status = document.getElementById("office-search-status");
   if (!url || !query || !select) { return; }
 
   function toggleNewOffice() {
-    if (newOffice) { newOffice.hidden = select.value !== "new"; }
+    if (!newOffice) { return; }
+    newOffice.hidden = select.value !== "new";
+    if (select.value === "new") { newOffice.open = true; }  // a <details>: its fields are what comes next
   }
 
   function fill(results) {
@@ -43,7 +46,11 @@
     var ticket = ++latest;
     fetch(url + "?q=" + encodeURIComponent(text), { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-      .then(function (data) { if (ticket === latest) { fill(data.results || []); } })
+      .then(function (data) {
+        if (ticket !== latest) { return; }
+        fill(data.results || []);
+        if (status) { status.textContent = data.message || ""; }  // role=status: read out
+      })
       .catch(function () { /* the button still works without us */ });
   }
 

@@ -350,10 +350,30 @@ def test_searching_offices_without_javascript_keeps_the_entries_and_shows_no_err
 def test_the_office_search_finds_by_postal_code_prefix_and_city(client, jobcenter):
     office(name="Ungeprüft", verified=False)
     assert client.get("/anfrage/aemter/", {"q": "470"}).json() == {
-        "results": [{"id": jobcenter.pk, "label": "Jobcenter Duisburg Mitte – Wuhanstraße 6, 47051 Duisburg"}]
+        "results": [{"id": jobcenter.pk, "label": "Jobcenter Duisburg Mitte – Wuhanstraße 6, 47051 Duisburg"}],
+        "message": "Wir haben 1 Amt gefunden. Bitte wählen Sie es in der Liste aus.",
     }
     assert [r["id"] for r in client.get("/anfrage/aemter/", {"q": "duisb"}).json()["results"]] == [jobcenter.pk]
-    assert client.get("/anfrage/aemter/", {"q": "80331"}).json() == {"results": []}
+    nothing = client.get("/anfrage/aemter/", {"q": "80331"}).json()
+    assert nothing["results"] == []
+    assert nothing["message"].startswith("Wir haben kein Amt gefunden.")
+    assert "Mein Amt ist nicht dabei" in nothing["message"]
+
+
+def test_a_neighbouring_postal_code_finds_the_office_with_its_distance(client, jobcenter):
+    # 47057 is a neighbour of the office's 47051.
+    (result,) = client.get("/anfrage/aemter/", {"q": "47057"}).json()["results"]
+    assert result["id"] == jobcenter.pk
+    assert result["label"].startswith("Jobcenter Duisburg Mitte – Wuhanstraße 6, 47051 Duisburg (")
+    assert result["label"].endswith(" km entfernt)")
+
+
+def test_searching_without_javascript_says_how_many_were_found_in_a_status_region(client, jobcenter):
+    content = client.post(URL, {"office_query": "Jobcenter Duisburg", "search": "1"}).content.decode()
+    assert 'role="status"' in content
+    assert "Wir haben 1 Amt gefunden." in content
+    content = client.post(URL, {"office_query": "Xylophon", "search": "1"}).content.decode()
+    assert "Wir haben kein Amt gefunden." in content
     # A NUL character never reaches the view (mitlaeufer.middleware answers 400).
     assert client.get("/anfrage/aemter/", {"q": "\x00"}).status_code == 400
 
