@@ -23,6 +23,7 @@ PERSON_PATH_SOURCES = (
     "templates/pages/_error_summary.html",
     "templates/matching/request_*.html",
     "templates/matching/_referral_initiatives.html",
+    "templates/matching/_status_link.html",
     # "Alle Initiativen ansehen" on the status page leads to the public directory of counselling.
     "templates/directory/initiative_list.html",
     "templates/directory/initiative_detail.html",
