@@ -224,6 +224,8 @@ LANGUAGES_EVERYWHERE = ("de", "en")
 # the other languages they render in German (mitlaeufer.middleware.ChosenLanguageMiddleware).
 GERMAN_ENGLISH_ONLY_PATHS = [
     r"^/mitmachen/",
+    # Leichte Sprache is German by nature (its English is plain English).
+    r"^/anfrage/einfach/",
     r"^/konto/",
     r"^/profil/",
     r"^/einsatz/",

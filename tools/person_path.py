@@ -34,6 +34,7 @@ PERSON_PATH_SOURCES = (
     "matching/privacy.py",
     "core/privacy.py",
     "core/spam.py",
+    "core/phone.py",
     "geo/forms.py",
     "geo/validators.py",
 )
