@@ -12,6 +12,7 @@ final traceback, so the raw exception must never leave this module.
 import logging
 import smtplib
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -88,7 +89,7 @@ class MailInFlight(OSError):
     """Another delivery of the same task is sending this mail right now; an OSError, so the task retries."""
 
 
-def mail_send_once(*, key: str, **mail) -> bool:
+def mail_send_once(*, key: str, **mail: Any) -> bool:
     """``mail_send`` unless the mail with this key went out already; False then.
 
     For tasks that Celery may deliver twice, retry after a passing SMTP error, or hand to

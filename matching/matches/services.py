@@ -9,6 +9,7 @@ the database has to refuse them.
 
 import datetime
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,6 +38,9 @@ from matching.models import (
 )
 from volunteers.models import Volunteer
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,14 +54,14 @@ class Role:
     SYSTEM = "system"
 
 
-def _record(*, match: Match, kind: str, actor=None, role: str, note: str = "") -> None:
+def _record(*, match: Match, kind: str, actor: "AbstractBaseUser | None" = None, role: str, note: str = "") -> None:
     MatchEvent.objects.create(match=match, kind=kind, actor=actor, actor_role=role, note=note[:300])
 
 
 # --- Coordinator side -------------------------------------------------------------------------------------
 
 
-def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
+def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor: "AbstractBaseUser | None") -> Match:
     """Ask a volunteer to accompany a request; mails them their secret link."""
     with transaction.atomic():
         escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
@@ -89,7 +93,7 @@ def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, act
     return match
 
 
-def match_cancel(*, match: Match, actor, note: str = "") -> Match:
+def match_cancel(*, match: Match, actor: "AbstractBaseUser | None", note: str = "") -> Match:
     """A coordinator withdraws a match (asked or accepted); the request looks for someone again."""
     with transaction.atomic():
         escort_request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
@@ -110,7 +114,7 @@ def match_cancel(*, match: Match, actor, note: str = "") -> Match:
     return match
 
 
-def match_reassign(*, match: Match, volunteer: Volunteer, actor) -> Match:
+def match_reassign(*, match: Match, volunteer: Volunteer, actor: "AbstractBaseUser | None") -> Match:
     """Withdraw a match and ask someone else, recorded as one reassignment."""
     with transaction.atomic():
         match_cancel(match=match, actor=actor, note=_("neu vergeben"))
