@@ -51,6 +51,16 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request through the test client leaves its language active in the thread (LocaleMiddleware does not
+    reset it); without this, a test after one that chose English saw English messages, depending on order."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def chromium_path() -> str:
     """The chromium the browser tests drive; without one they fail with how to get it, not a traceback."""

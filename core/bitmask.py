@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.contrib import admin
-from django.db.models import F, QuerySet
+from django.db.models import Choices, F, QuerySet
 
 
 def to_mask(positions: Iterable[int]) -> int:
@@ -24,7 +24,7 @@ def from_mask(mask: int) -> list[int]:
     return [position for position in range(mask.bit_length()) if mask & (1 << position)]
 
 
-def labels_from_mask(mask: int, choices) -> list[str]:
+def labels_from_mask(mask: int, choices: type[Choices]) -> list[str]:
     return [str(choice.label) for choice in choices if mask & (1 << choice.value)]
 
 

@@ -22,7 +22,7 @@ DELIMITER = ";"
 LIST_SEPARATOR = ", "
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     """One value as a CSV cell: None is empty, and a possible formula is neutralised."""
     if value is None:
         return ""

@@ -8,10 +8,12 @@ the same few queries however many initiatives there are.
 import datetime
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
 from django.db.models import Avg, Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
@@ -19,6 +21,9 @@ from core.bitmask import bits_any, from_mask
 from directory.choices import InitiativeReach, InitiativeState
 from directory.models import INITIATIVE_RADIUS_MAX_KM, Initiative, Office
 from geo.distances import EARTH_RADIUS_KM
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 EDIT_LINK_SALT = "directory.initiative.edit-link"
 STALE_AFTER_MONTHS = 18
@@ -55,7 +60,7 @@ def initiative_published_get(*, slug: str) -> Initiative | None:
     return initiatives_published().filter(slug=slug).first()
 
 
-def distance_km_expression(*, latitude: float, longitude: float):
+def distance_km_expression(*, latitude: float, longitude: float) -> CombinedExpression:
     """Haversine distance in km from a fixed point to the row's coordinates, as a database expression.
 
     Built from Django's math functions, so it runs on PostgreSQL and on SQLite
@@ -115,7 +120,7 @@ def initiatives_near(*, latitude: float, longitude: float, services: int, limit:
     return list(bits_any(nearby, "services", from_mask(services))[:limit])
 
 
-def initiative_for_staff(*, user) -> Initiative | None:
+def initiative_for_staff(*, user: "AbstractBaseUser | AnonymousUser") -> Initiative | None:
     """The initiative a user account acts for at /initiative/, or None (also for archived initiatives)."""
     if not getattr(user, "is_authenticated", False):
         return None

@@ -7,6 +7,7 @@ longer wanted is ``archived``, which also revokes every link sent so far.
 """
 
 import logging
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -86,7 +87,7 @@ def initiative_save(*, initiative: Initiative) -> Initiative:
     return initiative  # pragma: no cover
 
 
-def initiative_submit(**fields) -> Initiative:
+def initiative_submit(**fields: Any) -> Initiative:
     """An initiative proposes itself; coordinators are told and decide in the admin."""
     initiative = Initiative(state=InitiativeState.SUBMITTED, contact_language=active_language())
     _apply(initiative, fields)
@@ -126,7 +127,7 @@ def initiative_archive(*, initiative: Initiative) -> bool:
     return True
 
 
-def initiative_update_by_contact(*, initiative: Initiative, **fields) -> Initiative:
+def initiative_update_by_contact(*, initiative: Initiative, **fields: Any) -> Initiative:
     """The contact corrects the entry through the edit link; saving also confirms it."""
     _apply(initiative, fields)
     initiative.last_confirmed_at = timezone.now()

@@ -1,6 +1,7 @@
 """Reads of the Mitläuferliste."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -8,6 +9,9 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from volunteers.models import Consent, Volunteer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 def volunteers_matchable(*, on: datetime.date | None = None) -> QuerySet[Volunteer]:
@@ -28,7 +32,7 @@ def volunteers_matchable(*, on: datetime.date | None = None) -> QuerySet[Volunte
     )
 
 
-def volunteer_for_user(*, user) -> Volunteer | None:
+def volunteer_for_user(*, user: "AbstractBaseUser | AnonymousUser") -> Volunteer | None:
     if not user.is_authenticated:
         return None
     return Volunteer.objects.select_related("user", "postal_code").filter(user=user).first()

@@ -2,7 +2,9 @@
 
 import datetime
 import logging
+from typing import TYPE_CHECKING, Any
 
+from allauth.account.models import EmailAddress
 from celery import shared_task
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -16,6 +18,9 @@ from core import privacy
 from core.outbox import address_owner, outbox_forget
 from volunteers import signals
 from volunteers.models import Absence, Consent, Volunteer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +75,9 @@ def _apply_profile(
 
 
 @transaction.atomic
-def volunteer_create(*, user, policy_version: str, language: str = "de", **profile) -> Volunteer:
+def volunteer_create(
+    *, user: "AbstractBaseUser", policy_version: str, language: str = "de", **profile: Any
+) -> Volunteer:
     volunteer = Volunteer(user=user, language=language)
     _apply_profile(volunteer, **profile)
     volunteer.full_clean(exclude=["user"])
@@ -82,7 +89,7 @@ def volunteer_create(*, user, policy_version: str, language: str = "de", **profi
 
 
 @transaction.atomic
-def volunteer_update(*, volunteer: Volunteer, language: str | None = None, **profile) -> Volunteer:
+def volunteer_update(*, volunteer: Volunteer, language: str | None = None, **profile: Any) -> Volunteer:
     _apply_profile(volunteer, **profile)
     if language:
         volunteer.language = language
@@ -202,8 +209,6 @@ def volunteers_purge_unverified(*, now: datetime.datetime | None = None) -> int:
     Someone who signs up and never clicks the link has still left their data
     with us; it must not stay forever. Counted, never named, in the log.
     """
-    from allauth.account.models import EmailAddress
-
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.VOLUNTEER_UNVERIFIED_DAYS)
     verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)

@@ -1,23 +1,22 @@
 """Anonymous statistics for coordinators: what the purge keeps."""
 
-from matching.models import AccompanimentRequest
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from directory.choices import OfficeKind
+from matching.models import AccompanimentRequest, Match, Outcome, RequestStatus
 
 
-def statistics(*, months: int = 12) -> dict:
+def statistics(*, months: int = 12) -> dict[str, Any]:
     """Anonymous figures for coordinators: requests per month by outcome, and by kind of office.
 
     Only office, date, status and the volunteers' feedback are read, which is
     what the purge keeps, so the figures survive it.
     """
-    import datetime
-
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncMonth
-    from django.utils import timezone
-
-    from directory.choices import OfficeKind
-    from matching.models import Match, Outcome, RequestStatus
-
     since = (timezone.localdate().replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     requests = AccompanimentRequest.objects.filter(starts_at__date__gte=since)
     per_status = {status: Count("pk", filter=Q(status=status)) for status in RequestStatus.values}

@@ -247,7 +247,13 @@ def _as_datetime(value, connection) -> datetime.datetime | None:
 # --- Proposals for a request ---------------------------------------------------------------------------------
 
 
-def active_match_exists(*, volunteer_id: int, starts_at, ends_at, exclude_match_id: int | None = None) -> bool:
+def active_match_exists(
+    *,
+    volunteer_id: int,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    exclude_match_id: int | None = None,
+) -> bool:
     block_from, block_until = match_block(starts_at, ends_at)
     matches = Match.objects.filter(
         volunteer_id=volunteer_id,

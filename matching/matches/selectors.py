@@ -1,14 +1,16 @@
 """Reads about matches: the volunteer's secret link, what is due for a reminder or feedback, a request's overview."""
 
+import datetime
+
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from matching.links import TOKEN_RE
+from matching.models import Match, MatchStatus
 
 
-def match_by_token(*, token: str):
+def match_by_token(*, token: str) -> Match | None:
     """The match behind a volunteer's link, or None; same rules as request_by_token."""
-    from matching.models import Match
-
     if not isinstance(token, str) or not TOKEN_RE.match(token):
         return None
     match = (
@@ -21,14 +23,8 @@ def match_by_token(*, token: str):
     return match
 
 
-def matches_due_for_reminder(*, now=None) -> list[int]:
+def matches_due_for_reminder(*, now: datetime.datetime | None = None) -> list[int]:
     """Accepted matches whose appointment is within the next day and whose reminder has not gone out."""
-    import datetime
-
-    from django.utils import timezone
-
-    from matching.models import Match, MatchStatus
-
     now = now or timezone.now()
     return list(
         Match.objects.filter(
@@ -40,12 +36,8 @@ def matches_due_for_reminder(*, now=None) -> list[int]:
     )
 
 
-def matches_due_for_feedback(*, now=None) -> list[int]:
+def matches_due_for_feedback(*, now: datetime.datetime | None = None) -> list[int]:
     """Accepted matches whose appointment is over and whose volunteer was not asked for feedback yet."""
-    from django.utils import timezone
-
-    from matching.models import Match, MatchStatus
-
     now = now or timezone.now()
     return list(
         Match.objects.filter(

@@ -9,6 +9,7 @@ the database has to refuse them.
 
 import datetime
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
@@ -38,6 +39,9 @@ from matching.models import (
 )
 from volunteers.models import Volunteer
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
 logger = logging.getLogger(__name__)
 
 # What PostgreSQL raises when it breaks a lock cycle or a lock wait runs out.
@@ -54,7 +58,7 @@ class Role:
     SYSTEM = "system"
 
 
-def _record(*, match: Match, kind: str, actor=None, role: str, note: str = "") -> None:
+def _record(*, match: Match, kind: str, actor: "AbstractBaseUser | None" = None, role: str, note: str = "") -> None:
     MatchEvent.objects.create(match=match, kind=kind, actor=actor, actor_role=role, note=note[:300])
 
 
@@ -64,7 +68,7 @@ def _record(*, match: Match, kind: str, actor=None, role: str, note: str = "") -
 BUSY = _("Diese Person ist zu der Zeit schon angefragt oder unterwegs.")
 
 
-def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
+def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor: "AbstractBaseUser | None") -> Match:
     """Ask a volunteer to accompany a request; their invitation goes into the outbox with the match.
 
     Two coordinators asking one volunteer for overlapping requests at once used to
@@ -82,7 +86,9 @@ def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, act
         raise MatchError(_("Gerade wird dieselbe Person anders angefragt. Bitte versuchen Sie es gleich noch einmal."))
 
 
-def _match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
+def _match_ask(
+    *, escort_request: AccompanimentRequest, volunteer: Volunteer, actor: "AbstractBaseUser | None"
+) -> Match:
     with transaction.atomic():
         escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
         if escort_request.status not in SEARCHABLE_STATUSES:
@@ -116,7 +122,7 @@ def _match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, ac
     return match
 
 
-def match_cancel(*, match: Match, actor, note: str = "") -> Match:
+def match_cancel(*, match: Match, actor: "AbstractBaseUser | None", note: str = "") -> Match:
     """A coordinator withdraws a match (asked or accepted); the request looks for someone again."""
     with transaction.atomic():
         escort_request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
@@ -137,7 +143,7 @@ def match_cancel(*, match: Match, actor, note: str = "") -> Match:
     return match
 
 
-def match_reassign(*, match: Match, volunteer: Volunteer, actor) -> Match:
+def match_reassign(*, match: Match, volunteer: Volunteer, actor: "AbstractBaseUser | None") -> Match:
     """Withdraw a match and ask someone else, recorded as one reassignment."""
     with transaction.atomic():
         match_cancel(match=match, actor=actor, note=_("neu vergeben"))

@@ -1,9 +1,15 @@
 """Reads of accompaniment requests."""
 
+from typing import Any
+
+from django.db.models import Prefetch
 from django.utils.crypto import constant_time_compare
 
+from directory.choices import InitiativeService
+from directory.initiative_selectors import initiatives_near
+from directory.models import Initiative
 from matching.links import TOKEN_RE
-from matching.models import AccompanimentRequest
+from matching.models import AccompanimentRequest, Match, MatchEvent
 
 
 def request_by_token(*, token: str) -> AccompanimentRequest | None:
@@ -20,21 +26,16 @@ def request_by_token(*, token: str) -> AccompanimentRequest | None:
     return escort_request
 
 
-# --- Matches -------------------------------------------------------------------------------------------------
-
-
 # --- Referrals and the initiatives' area ---------------------------------------------------------------------
 
 REFERRALS_SHOWN = 5
 
 
-def request_referral_initiatives(*, escort_request) -> list:
+def request_referral_initiatives(*, escort_request: AccompanimentRequest) -> list[Initiative]:
     """Up to five published initiatives near the request's office offering the advice the person asked for.
 
     One query (none if no advice was asked for); the office must be loaded with the request.
     """
-    from directory.initiative_selectors import initiatives_near
-
     if not escort_request.counselling_services or escort_request.is_erased:
         return []
     return initiatives_near(
@@ -45,11 +46,8 @@ def request_referral_initiatives(*, escort_request) -> list:
     )
 
 
-def request_fallback_initiatives(*, escort_request) -> list:
+def request_fallback_initiatives(*, escort_request: AccompanimentRequest) -> list[Initiative]:
     """Published initiatives offering "Begleitung / Beistand" near the request's office."""
-    from directory.choices import InitiativeService
-    from directory.initiative_selectors import initiatives_near
-
     return initiatives_near(
         latitude=escort_request.office.latitude,
         longitude=escort_request.office.longitude,
@@ -58,12 +56,8 @@ def request_fallback_initiatives(*, escort_request) -> list:
     )
 
 
-def request_matching_overview(*, escort_request) -> dict:
+def request_matching_overview(*, escort_request: AccompanimentRequest) -> dict[str, Any]:
     """What the request's admin page shows about matching: proposals, matches with their history."""
-    from django.db.models import Prefetch
-
-    from matching.models import Match, MatchEvent
-
     proposals = list(escort_request.proposals.select_related("volunteer", "volunteer__user").order_by("rank"))
     matches = list(
         Match.objects.filter(request=escort_request)

@@ -7,6 +7,7 @@ logs or task arguments: only ids, counts and event names.
 import datetime
 import logging
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,9 @@ from matching.models import (
 )
 from matching.requests.notices import Event, request_notify
 from matching.requests.purge import requests_erase
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +86,7 @@ def request_create(
     privacy_policy_version: str = "",
     counselling_services: int = 0,
     filed_by_initiative: Initiative | None = None,
-    filed_by=None,
+    filed_by: "AbstractBaseUser | None" = None,
     client_consent_recorded_at: datetime.datetime | None = None,
     contact_via_initiative: bool = False,
 ) -> tuple[AccompanimentRequest, bool]:
@@ -135,11 +139,11 @@ def initiative_contact(*, initiative: Initiative) -> dict:
 def request_create_for_initiative(
     *,
     initiative: Initiative,
-    filed_by,
+    filed_by: "AbstractBaseUser | None",
     use_initiative_contact: bool,
     office: Office | None = None,
     new_office: dict | None = None,
-    **request_data,
+    **request_data: Any,
 ) -> tuple[AccompanimentRequest, bool]:
     """A request an initiative's staff file for a client who consented; then matched like any other.
 
