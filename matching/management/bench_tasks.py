@@ -16,16 +16,16 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from directory.models import Office
 from matching.engine.proposals import propose as propose_task
 from matching.management.bench_stats import appointment, percentile
+from matching.management.scratch import database_url
 from matching.models import AccompanimentRequest
 from matching.requests.services import request_create
 
@@ -115,7 +115,7 @@ def _start_worker(*, queue: str, log_path: Path, max_age: str) -> subprocess.Pop
         "DJANGO_READ_DOT_ENV": "false",
         "DJANGO_DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(40),
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "DB_CONN_MAX_AGE": max_age,
@@ -131,13 +131,3 @@ def _start_worker(*, queue: str, log_path: Path, max_age: str) -> subprocess.Pop
             raise CommandError(f"the Celery worker did not start, see {log_path}")
         time.sleep(0.1)
     return process
-
-
-def _database_url() -> str:
-    db = connections["default"].settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"

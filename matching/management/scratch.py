@@ -9,6 +9,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -90,3 +91,14 @@ def default_points_at(scratch: Scratch) -> None:
     connection.settings_dict["NAME"] = scratch.name
     connection.settings_dict["ATOMIC_REQUESTS"] = True
     settings.DATABASES["default"]["NAME"] = scratch.name
+
+
+def database_url() -> str:
+    """The default database (after ``default_points_at``: the scratch one) as a DATABASE_URL for a child process."""
+    db = connections["default"].settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
