@@ -102,3 +102,18 @@ def database_url() -> str:
     if db["PASSWORD"]:
         auth += ":" + quote(db["PASSWORD"], safe="")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
+
+
+def sequences_reset(alias: str) -> None:
+    """Move PostgreSQL's id sequences past the rows the benchmark inserted with explicit ids."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.core.management.color import no_style
+
+    from volunteers.models import Volunteer
+
+    connection = connections[alias]
+    statements = connection.ops.sequence_reset_sql(no_style(), [get_user_model(), EmailAddress, Volunteer])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

@@ -36,7 +36,7 @@ from geo.distances import geodesic_km
 from geo.models import PostalCode
 from matching.engine import index, search
 from matching.management.bench_stats import appointment, load, percentile
-from matching.management.scratch import ALIAS, default_points_at, scratch_close, scratch_open
+from matching.management.scratch import ALIAS, default_points_at, scratch_close, scratch_open, sequences_reset
 from matching.models import ACTIVE_MATCH_STATUSES, AccompanimentRequest, Match
 from volunteers.models import Absence
 from volunteers.selectors import volunteers_matchable
@@ -81,6 +81,7 @@ class Command(BaseCommand):
                 if size > have:
                     self._add_volunteers(have, size)
                     have = size
+                    sequences_reset(ALIAS)
                     self._analyze()
                 fast = self._time_search(offices, options["queries"])
                 baseline = []
