@@ -32,7 +32,8 @@ from matching.requests.services import request_create
 ROOT = Path(__file__).resolve().parents[2]
 PROPOSE_DONE = re.compile(r"Task matching\.engine\.proposals\.propose\[[^\]]+\] succeeded in ([0-9.]+)s")
 WARM_UP = 3
-TIMEOUT = 60.0
+TIMEOUT = 20.0
+START_SECONDS = 60.0
 
 
 def task_path_report(command: BaseCommand, *, offices: list, count: int, warm: list[float]) -> None:
@@ -70,21 +71,26 @@ def _run(command: BaseCommand, *, offices: list, count: int, max_age: str) -> tu
     saved = conf.task_default_queue
     conf.task_default_queue = queue
     try:
-        stored = []
+        stored, missed = [], 0
         for number in range(WARM_UP + count):
             latency = _one_request(offices, number)
-            if number >= WARM_UP:
+            if latency is None:
+                missed += 1
+            elif number >= WARM_UP:
                 stored.append(latency)
         propose = [float(s) * 1000 for s in PROPOSE_DONE.findall(log_path.read_text())][WARM_UP:]
     finally:
         conf.task_default_queue = saved
         worker.terminate()
         worker.wait(timeout=30)
-    command.stdout.write(f"  worker with DB_CONN_MAX_AGE={max_age}: {len(stored)} requests, log {log_path}")
+    command.stdout.write(f"  worker with DB_CONN_MAX_AGE={max_age}: {len(stored)} requests timed, log {log_path}")
+    if missed:
+        # The broker did not take the task in time (core.tasks deferred it for beat to relay): not timed.
+        command.stdout.write(command.style.WARNING(f"  {missed} requests got no proposals within {TIMEOUT:.0f} s"))
     return stored, propose
 
 
-def _one_request(offices: list, number: int) -> float:
+def _one_request(offices: list, number: int) -> float | None:
     office_id = offices[number % len(offices)][0]
     committed = []
     with transaction.atomic():
@@ -105,7 +111,7 @@ def _one_request(offices: list, number: int) -> float:
         if run_at:
             return (run_at - committed[0]).total_seconds() * 1000
         time.sleep(0.002)
-    raise CommandError(f"no proposals after {TIMEOUT:.0f} s: is the worker running? (request id={escort_request.pk})")
+    return None
 
 
 def _start_worker(*, queue: str, log_path: Path, max_age: str) -> subprocess.Popen:
@@ -125,7 +131,7 @@ def _start_worker(*, queue: str, log_path: Path, max_age: str) -> subprocess.Pop
     command += ["-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"]
     log = open(log_path, "wb")  # noqa: SIM115  (the worker writes it; closed when this process ends)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    deadline = time.monotonic() + TIMEOUT
+    deadline = time.monotonic() + START_SECONDS
     while not re.search(r"@\S+ ready\.", log_path.read_text(errors="replace")):
         if process.poll() is not None or time.monotonic() > deadline:
             raise CommandError(f"the Celery worker did not start, see {log_path}")
