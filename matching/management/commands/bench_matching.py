@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+from django.test.utils import override_settings
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -289,14 +290,30 @@ class Command(BaseCommand):
         for _ in range(min(20, queries)):  # warm the caches
             search.candidates_search(using=ALIAS, **self._search_arguments(offices))
         timings, found = [], 0
-        for _ in tqdm(range(queries), desc="indexed search", disable=None):
-            arguments = self._search_arguments(offices)
+        drawn = [self._search_arguments(offices) for _ in range(queries)]
+        for arguments in tqdm(drawn, desc="indexed search", disable=None):
             started = time.perf_counter()
             found += len(search.candidates_search(using=ALIAS, **arguments))
             timings.append((time.perf_counter() - started) * 1000)
         # A fast search that finds nobody would prove nothing: say how many it found.
         self.stdout.write(f"  indexed search found {found / queries:.1f} candidates per query on average")
+        if connections[ALIAS].vendor == "postgresql" and settings.MATCHING_PREPARED_STATEMENTS:
+            self._time_planning(drawn, timings)
         return timings
+
+    def _time_planning(self, drawn: list[dict], prepared: list[float]) -> None:
+        """The same searches unprepared (planned every time): the difference is what planning costs."""
+        unprepared = []
+        with override_settings(MATCHING_PREPARED_STATEMENTS=False):
+            for arguments in drawn:
+                started = time.perf_counter()
+                search.candidates_search(using=ALIAS, **arguments)
+                unprepared.append((time.perf_counter() - started) * 1000)
+        p50, plain = percentile(prepared, 50), percentile(unprepared, 50)
+        self.stdout.write(
+            f"  planning: unprepared p50 {plain:.2f} ms / p95 {percentile(unprepared, 95):.2f} ms against prepared "
+            f"p50 {p50:.2f} ms: planning costs {plain - p50:.2f} ms, {(plain - p50) / p50:.1f}× the execution"
+        )
 
     def _time_baseline(self, offices, queries: int) -> list[float]:
         timings = []
