@@ -70,6 +70,7 @@ def scratch_open(*, name: str = "", reuse: bool = False) -> Scratch:
 
 def scratch_close(scratch: Scratch, *, keep: bool) -> None:
     connections[ALIAS].close()
+    connections["default"].close()  # it may point at the scratch database (default_points_at)
     if keep:
         return
     if scratch.vendor == "postgresql":
