@@ -25,7 +25,7 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -68,6 +68,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sizes = sorted(int(size) for size in options["volunteers"].split(","))
         self.rng = random.Random(options["seed"])  # noqa: S311  (synthetic data, not crypto)
+        if options["task_path"] and not settings.REDIS_URL:
+            raise CommandError("--task-path needs REDIS_URL (a Redis broker for the real Celery worker).")
         self.stdout.write(f"load average at start: {load()}")
         scratch = scratch_open(name=options["scratch_name"], reuse=options["reuse"])
         vendor = scratch.vendor
