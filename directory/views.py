@@ -16,8 +16,16 @@ from directory.forms import InitiativeForm, InitiativeSearchForm, InitiativeSubm
 PAGE_SIZE = 20
 
 
+def _search_query(query):
+    """``plz`` is what people and links naturally write for the postal code; it means ``ort``."""
+    if query.get("plz") and not query.get("ort"):
+        query = query.copy()
+        query["ort"] = query["plz"]
+    return query or None
+
+
 def initiative_list(request: HttpRequest) -> HttpResponse:
-    search_form = InitiativeSearchForm(request.GET or None)
+    search_form = InitiativeSearchForm(_search_query(request.GET))
     place, radius_km, search_failed = None, None, False
     if search_form.is_bound:
         if search_form.is_valid():

@@ -115,7 +115,12 @@ WSGI_APPLICATION = "mitlaeufer.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# Persistent connections (web and worker): a new PostgreSQL connection costs a few milliseconds and
+# throws away the prepared candidate search, so production keeps each one for a minute. Health checks
+# replace a connection that broke in between (a database restart, a killed backend) before its first
+# query. runserver starts a thread per request, so the development default stays 0.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------
@@ -163,6 +168,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes every database connection around every task unless this is set;
+# mitlaeufer/celery.py closes them the way Django closes them around a request instead (CONN_MAX_AGE,
+# health checks), so the fixup's own closing is pushed out of the way.
+CELERY_DB_REUSE_MAX = 1_000_000_000
 
 # --- Auth and accounts (django-allauth) ----------------------------------------
 AUTHENTICATION_BACKENDS = [

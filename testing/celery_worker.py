@@ -251,6 +251,8 @@ class Workers:
                 "EMAIL_FILE_PATH": str(self.mail_dir),
                 "SITE_URL": settings.SITE_URL,
                 "PYTHONUNBUFFERED": "1",
+                # As in production (the settings' default without DEBUG): connections outlive a task.
+                "DB_CONN_MAX_AGE": "60",
                 QUEUE_ENV: self.queue,
             }
         )

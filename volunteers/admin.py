@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.bitmask import BitMaskField, BitMaskListFilter
+from core.paginator import LargeTablePaginator
 from directory.choices import Language, OfficeKind
 from volunteers import services
 from volunteers.choices import availability_choices
@@ -87,13 +88,15 @@ class VolunteerAdmin(admin.ModelAdmin):
     list_display = ["display_name", "email", "postal_code", "radius_km", "is_active", "paused_until", "created_at"]
     # postal_code too: the column shows str(PostalCode), one query per row otherwise.
     list_select_related = ["user", "postal_code"]
-    list_filter = ["is_active", LanguageFilter, RadiusFilter, PostalRegionFilter]
+    # "created_at" as a filter, not a date hierarchy: the hierarchy's links read the date of every
+    # volunteer (1.5 s at a million); the filter's "past 7 days" … are index range scans.
+    list_filter = ["is_active", "created_at", LanguageFilter, RadiusFilter, PostalRegionFilter]
     search_fields = ["display_name", "user__email", "postal_code__code"]
     raw_id_fields = ["user", "postal_code"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ConsentInline, AbsenceInline]
-    date_hierarchy = "created_at"
     show_full_result_count = False
+    paginator = LargeTablePaginator
 
     def save_related(self, request, form, formsets, change) -> None:
         # After the inlines too, so a new absence counts.

@@ -53,6 +53,8 @@ class Volunteer(models.Model):
         verbose_name = _("Mitläufer*in")
         verbose_name_plural = _("Mitläuferliste")
         ordering = ["-created_at"]
+        # The admin list's default order (-created_at, -id), read backwards; also its "angelegt" filter.
+        indexes = [models.Index(fields=["created_at", "id"], name="volunteer_created")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(radius_km__gte=RADIUS_MIN_KM) & models.Q(radius_km__lte=RADIUS_MAX_KM),

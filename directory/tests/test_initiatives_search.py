@@ -110,6 +110,13 @@ def test_the_page_searches_by_postal_code(client, around_duisburg):
     assert "ca. 2 km entfernt" in response.content.decode()
 
 
+def test_the_page_takes_plz_as_well_as_ort(client, around_duisburg):
+    by_plz = client.get(LIST_URL, {"plz": "47051", "umkreis": "25"})
+
+    assert names(by_plz) == names(client.get(LIST_URL, {"ort": "47051", "umkreis": "25"}))
+    assert "In Ihrer Nähe" in by_plz.content.decode()
+
+
 @pytest.mark.parametrize("bad", ["4705", "470511", "47o51", "00000", "４７０５１"])
 def test_it_explains_a_bad_postal_code(client, around_duisburg, bad):
     response = client.get(LIST_URL, {"ort": bad})

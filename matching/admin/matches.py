@@ -15,7 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from core.paginator import LargeTablePaginator
 from core.tasks import queue_after_commit
+from matching.admin.filters import AppointmentFilter
 from matching.admin.statistics import statistics
 from matching.engine.proposals import proposals_refresh, propose
 from matching.matches.services import MatchError, match_ask, match_cancel, match_reassign
@@ -134,10 +136,12 @@ class MatchAdmin(admin.ModelAdmin):
     """The history of every match. Changes go through the request page, so they are recorded."""
 
     list_display = ["__str__", "status", "starts_at", "volunteer", "request", "outcome", "created_at", "decided_at"]
-    list_filter = ["status", "outcome"]
+    list_filter = ["status", "outcome", AppointmentFilter]
     list_select_related = ["volunteer", "request"]
     search_fields = ["volunteer__display_name", "request__office__name"]
-    date_hierarchy = "starts_at"
+    # The appointment filter instead of a date hierarchy, whose links scan every match's date.
+    paginator = LargeTablePaginator
+    show_full_result_count = False
     inlines = [MatchEventInline]
     readonly_fields = [
         "request",

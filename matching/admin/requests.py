@@ -1,56 +1,15 @@
-import datetime
-
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.paginator import LargeTablePaginator
 from matching.admin.csv_export import requests_csv_response, requests_for_export
+from matching.admin.filters import AppointmentFilter
 from matching.admin.matches import RequestMatchingAdminMixin
 from matching.admin.planning import WeekPlanningAdminMixin
 from matching.admin.referrals import ReferralInline, ReferralSavingMixin
 from matching.links import request_status_url
 from matching.models import AccompanimentRequest
-
-
-class AppointmentFilter(admin.SimpleListFilter):
-    """The appointment date, looking ahead: coordinators plan the coming days."""
-
-    title = _("Termin")
-    parameter_name = "termin"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("heute", _("heute")),
-            ("morgen", _("morgen")),
-            ("7tage", _("nächste 7 Tage")),
-            ("spaeter", _("später")),
-            ("vorbei", _("vorbei")),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-
-        def start_of(day: datetime.date) -> datetime.datetime:
-            return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-        day = datetime.timedelta(days=1)
-        ranges = {
-            "heute": (start_of(today), start_of(today + day)),
-            "morgen": (start_of(today + day), start_of(today + 2 * day)),
-            "7tage": (timezone.now(), start_of(today + 8 * day)),
-            "spaeter": (start_of(today + 8 * day), None),
-            "vorbei": (None, timezone.now()),
-        }
-        bounds = ranges.get(self.value())
-        if bounds is None:
-            return queryset
-        since, until = bounds
-        if since is not None:
-            queryset = queryset.filter(starts_at__gte=since)
-        if until is not None:
-            queryset = queryset.filter(starts_at__lt=until)
-        return queryset
 
 
 @admin.register(AccompanimentRequest)
@@ -61,9 +20,12 @@ class AccompanimentRequestAdmin(
     list_filter = ["status", "office__kind", AppointmentFilter, "office__verified"]
     search_fields = ["office__name", "office__postal_code__code", "office__city"]
     list_select_related = ["office"]
-    date_hierarchy = "starts_at"
+    # No date hierarchy: its year/month/day links scan every request's date (0.3 s at 100k); the
+    # appointment filter answers the same question from the index.
     ordering = ["starts_at"]
     list_per_page = 50
+    paginator = LargeTablePaginator
+    show_full_result_count = False
     raw_id_fields = ["office"]
     inlines = [ReferralInline]
     actions = ["export_csv"]

@@ -71,6 +71,9 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["volunteer", "blocked_from"], name="match_volunteer_blocked"),
             models.Index(fields=["status", "starts_at"], name="match_status_starts_at"),
+            # The admin list's default order (-created_at, -id) and its appointment filter.
+            models.Index(fields=["created_at", "id"], name="match_created"),
+            models.Index(fields=["starts_at"], name="match_starts_at"),
         ]
         constraints = [
             # A request has at most one companion at a time.

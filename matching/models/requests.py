@@ -137,6 +137,8 @@ class AccompanimentRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "starts_at"], name="request_status_starts_at"),
             models.Index(fields=["office", "starts_at"], name="request_office_starts_at"),
+            # The admin list's order and its appointment filter.
+            models.Index(fields=["starts_at"], name="request_starts_at"),
             # The sweeper looks for requests whose proposal run never happened.
             models.Index(
                 fields=["created_at"],

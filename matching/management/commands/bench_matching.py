@@ -9,21 +9,25 @@ with realistic radii, availability, pauses, absences and existing bookings, and
 times ``matching.engine.search.candidates_search`` for many offices and appointments: p50 and
 p95 per size. Beside it, in the same run, it times the naive approach: load the
 matchable volunteers and loop over them with geopy distances. The scratch
-database is dropped at the end (``--keep`` keeps it).
+database is dropped at the end; ``--keep`` keeps it and says where, ``--reuse``
+opens a kept one and adds only the volunteers it lacks.
+
+``--task-path N`` also times the path a deployment runs: N requests filed through
+``request_create``, their proposals stored by a real Celery worker on Redis
+(``REDIS_URL``), once with a connection per task and once with kept connections:
+p50/p95 from commit to stored proposals and of ``propose`` in the worker.
 """
 
 import datetime
-import math
 import random
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.test.utils import override_settings
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -32,11 +36,12 @@ from directory.models import Office
 from geo.distances import geodesic_km
 from geo.models import PostalCode
 from matching.engine import index, search
+from matching.management.bench_stats import appointment, load, percentile
+from matching.management.scratch import ALIAS, default_points_at, scratch_close, scratch_open, sequences_reset
 from matching.models import ACTIVE_MATCH_STATUSES, AccompanimentRequest, Match
 from volunteers.models import Absence
 from volunteers.selectors import volunteers_matchable
 
-ALIAS = "bench"
 RADII = [5, 10, 10, 15, 15, 15, 20, 20, 25, 30, 50, 100]
 BATCH = 20_000
 
@@ -53,23 +58,34 @@ class Command(BaseCommand):
             "--baseline-max", type=int, default=1_000_000, help="skip the naive baseline above this size"
         )
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+        parser.add_argument("--keep", action="store_true", help="keep the scratch database and say where")
+        parser.add_argument("--reuse", action="store_true", help="open a kept scratch database, add what it lacks")
+        parser.add_argument("--scratch-name", default="", help="scratch database name (SQLite: file path)")
+        parser.add_argument(
+            "--task-path", type=int, default=0, metavar="N", help="time N requests through a real Celery worker"
+        )
 
     def handle(self, *args, **options):
         sizes = sorted(int(size) for size in options["volunteers"].split(","))
         self.rng = random.Random(options["seed"])  # noqa: S311  (synthetic data, not crypto)
-        vendor = self._create_scratch_database()
+        if options["task_path"] and not settings.REDIS_URL:
+            raise CommandError("--task-path needs REDIS_URL (a Redis broker for the real Celery worker).")
+        self.stdout.write(f"load average at start: {load()}")
+        scratch = scratch_open(name=options["scratch_name"], reuse=options["reuse"])
+        vendor = scratch.vendor
         try:
             self.stdout.write(f"Scratch database on {vendor}: migrating …")
             call_command("migrate", database=ALIAS, verbosity=0)
             self._prepare_geography()
             offices = self._create_offices(options["offices"])
             results = []
-            have = 0
+            have = self._volunteer_count()
             for size in sizes:
-                self._add_volunteers(have, size)
-                have = size
-                self._analyze()
+                if size > have:
+                    self._add_volunteers(have, size)
+                    have = size
+                    sequences_reset(ALIAS)
+                    self._analyze()
                 fast = self._time_search(offices, options["queries"])
                 baseline = []
                 if options["baseline_queries"] and size <= options["baseline_max"]:
@@ -77,45 +93,23 @@ class Command(BaseCommand):
                 results.append((size, fast, baseline))
                 self._report_row(vendor, size, fast, baseline)
             self._report(vendor, results)
+            if options["task_path"]:
+                from matching.management.bench_tasks import task_path_report
+
+                default_points_at(scratch)
+                task_path_report(self, offices=offices, count=options["task_path"], warm=results[-1][1])
+            self.stdout.write(f"load average at end: {load()}")
         finally:
-            if not options["keep"]:
-                self._drop_scratch_database()
+            scratch_close(scratch, keep=options["keep"])
+            if options["keep"]:
+                self.stdout.write(self.style.SUCCESS(f"kept the scratch database: {scratch.where()}"))
 
     # --- the scratch database ---------------------------------------------------------------------------
 
-    def _create_scratch_database(self) -> str:
-        default = settings.DATABASES["default"]
-        config = dict(default)
-        config["ATOMIC_REQUESTS"] = False
-        vendor = connections["default"].vendor
-        if vendor == "postgresql":
-            config["NAME"] = f"{default['NAME']}_bench"
-            with connections["default"]._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
-                cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-        elif vendor == "sqlite":
-            self._tmpdir = tempfile.TemporaryDirectory(prefix="mitlaeufer-bench-")
-            config["NAME"] = str(Path(self._tmpdir.name) / "bench.sqlite3")
-        else:
-            raise CommandError(f"Unsupported database vendor {vendor}.")
-        config.setdefault("TEST", {})
-        settings.DATABASES[ALIAS] = config
-        connections.settings[ALIAS] = config
-        if vendor == "sqlite":
-            with connections[ALIAS].cursor() as cursor:
-                # A scratch file: durability does not matter, load speed does.
-                cursor.execute("PRAGMA journal_mode=OFF")
-                cursor.execute("PRAGMA synchronous=OFF")
-        return vendor
-
-    def _drop_scratch_database(self) -> None:
-        name = settings.DATABASES[ALIAS]["NAME"]
-        connections[ALIAS].close()
-        if connections["default"].vendor == "postgresql":
-            with connections["default"]._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        else:
-            self._tmpdir.cleanup()
+    def _volunteer_count(self) -> int:
+        with connections[ALIAS].cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM volunteers_volunteer")
+            return cursor.fetchone()[0]
 
     def _analyze(self) -> None:
         connection = connections[ALIAS]
@@ -152,13 +146,15 @@ class Command(BaseCommand):
         for number, (code, _lat, _lon) in enumerate(picks):
             office, _ = Office.objects.using(ALIAS).get_or_create(
                 name=f"Bench-Amt {number}",
-                postal_code_id=code,
+                # The postal code from the scratch database: Office.save reads its coordinates.
+                postal_code=PostalCode.objects.using(ALIAS).get(pk=code),
                 defaults={"kind": self.rng.choice(OfficeKind.values), "verified": True},
             )
             offices.append(office)
         points = index.postal_code_points(using=ALIAS)
         for office in tqdm(offices, desc="distance index", disable=None):
-            index.office_index_build(office_id=office.pk, using=ALIAS, points=points)
+            if not index.office_index_is_current(office=office, using=ALIAS):
+                index.office_index_build(office_id=office.pk, using=ALIAS, points=points)
         return [(office.pk, office.kind, office.postal_code_id) for office in offices]
 
     # Longer than 60 lines on purpose: one pass draws every synthetic attribute with its documented share
@@ -276,11 +272,7 @@ class Command(BaseCommand):
     # --- timing ----------------------------------------------------------------------------------------
 
     def _appointment(self) -> datetime.datetime:
-        day = timezone.localdate() + datetime.timedelta(days=self.rng.randrange(2, 60))
-        while day.weekday() == 6:
-            day += datetime.timedelta(days=1)
-        hour = self.rng.randrange(8, 19)
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, self.rng.choice([0, 30]))))
+        return appointment(self.rng)
 
     def _search_arguments(self, offices) -> dict:
         office_id, kind, _code = self.rng.choice(offices)
@@ -300,14 +292,30 @@ class Command(BaseCommand):
         for _ in range(min(20, queries)):  # warm the caches
             search.candidates_search(using=ALIAS, **self._search_arguments(offices))
         timings, found = [], 0
-        for _ in tqdm(range(queries), desc="indexed search", disable=None):
-            arguments = self._search_arguments(offices)
+        drawn = [self._search_arguments(offices) for _ in range(queries)]
+        for arguments in tqdm(drawn, desc="indexed search", disable=None):
             started = time.perf_counter()
             found += len(search.candidates_search(using=ALIAS, **arguments))
             timings.append((time.perf_counter() - started) * 1000)
         # A fast search that finds nobody would prove nothing: say how many it found.
         self.stdout.write(f"  indexed search found {found / queries:.1f} candidates per query on average")
+        if connections[ALIAS].vendor == "postgresql" and settings.MATCHING_PREPARED_STATEMENTS:
+            self._time_planning(drawn, timings)
         return timings
+
+    def _time_planning(self, drawn: list[dict], prepared: list[float]) -> None:
+        """The same searches unprepared (planned every time): the difference is what planning costs."""
+        unprepared = []
+        with override_settings(MATCHING_PREPARED_STATEMENTS=False):
+            for arguments in drawn:
+                started = time.perf_counter()
+                search.candidates_search(using=ALIAS, **arguments)
+                unprepared.append((time.perf_counter() - started) * 1000)
+        p50, plain = percentile(prepared, 50), percentile(unprepared, 50)
+        self.stdout.write(
+            f"  planning: unprepared p50 {plain:.2f} ms / p95 {percentile(unprepared, 95):.2f} ms against prepared "
+            f"p50 {p50:.2f} ms: planning costs {plain - p50:.2f} ms, {(plain - p50) / p50:.1f}× the execution"
+        )
 
     def _time_baseline(self, offices, queries: int) -> list[float]:
         timings = []
@@ -337,12 +345,6 @@ class Command(BaseCommand):
             naive = f"{statistics.median(baseline):,.0f} ms" if baseline else "–"
             ratio = f"{statistics.median(baseline) / p50:,.0f}×" if baseline else "–"
             self.stdout.write(f"| {size:,} volunteers | {p50:.2f} ms | {p95:.2f} ms | {naive} | {ratio} |")
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = max(0, math.ceil(pct / 100 * len(ordered)) - 1)
-    return ordered[index]
 
 
 def naive_search(
