@@ -101,7 +101,10 @@ class Initiative(models.Model):
     )
     # The page language of the submission: our mails to the contact speak it.
     contact_language = models.CharField(
-        _("Sprache für E-Mails"), max_length=10, default="de", choices=settings.LANGUAGES
+        _("Sprache für E-Mails"),
+        max_length=10,
+        default="de",
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in settings.LANGUAGES_EVERYWHERE],
     )
     state = models.CharField(
         _("Status"), max_length=12, choices=InitiativeState.choices, default=InitiativeState.SUBMITTED

@@ -41,7 +41,12 @@ class Volunteer(models.Model):
     gender = models.CharField(_("Geschlecht"), max_length=1, choices=Gender.choices, blank=True)
     knows_social_law = models.BooleanField(_("Ich kenne mich im Sozialrecht aus"), default=False)
     # The page language at sign-up or last edit, so mails to them speak it too.
-    language = models.CharField(_("Sprache"), max_length=10, default="de", choices=settings.LANGUAGES)
+    language = models.CharField(
+        _("Sprache"),
+        max_length=10,
+        default="de",
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in settings.LANGUAGES_EVERYWHERE],
+    )
     is_active = models.BooleanField(
         _("aktiv"), default=True, help_text=_("Inaktive Mitläufer*innen werden nicht vorgeschlagen.")
     )
