@@ -338,6 +338,7 @@ CELERY_IMPORTS = [
     "matching.requests.notices",
     "matching.requests.purge",
     "matching.matches.mails",
+    "matching.matches.asks",
 ]
 # A mail task that died while sending leaves a lease this long; then a retry of the task sends it.
 MAIL_CLAIM_SECONDS = env.int("MAIL_CLAIM_SECONDS", default=120)
@@ -368,6 +369,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.engine.proposals.sweep_unproposed_requests",
         "schedule": crontab(minute="*/5"),
     },
+    # Unanswered asks: one reminder, then expiry (MATCH_ASK_REMIND_HOURS, MATCH_ASK_EXPIRE_HOURS).
+    "matching-asks-sweep": {"task": "matching.matches.asks.asks_sweep", "schedule": crontab(minute="*/10")},
     "matching-reminders": {"task": "matching.matches.mails.send_reminders", "schedule": crontab(minute=5)},
     "matching-feedback": {"task": "matching.matches.mails.send_feedback_requests", "schedule": crontab(minute=35)},
 }
@@ -382,6 +385,10 @@ IMPRINT = {
 # between two appointments of one volunteer (one hour before and after).
 MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)
 MATCH_BUFFER_MINUTES = env.int("MATCH_BUFFER_MINUTES", default=60)
+# An unanswered ask: one reminder to the volunteer after this many hours, expiry after this many
+# (earlier when the appointment is close: the ask then gets half of the time that is left).
+MATCH_ASK_REMIND_HOURS = env.int("MATCH_ASK_REMIND_HOURS", default=24)
+MATCH_ASK_EXPIRE_HOURS = env.int("MATCH_ASK_EXPIRE_HOURS", default=48)
 # Changes of one volunteer within this many seconds trigger one look at open requests nearby.
 MATCHING_VOLUNTEER_DEBOUNCE_SECONDS = env.int("MATCHING_VOLUNTEER_DEBOUNCE_SECONDS", default=60)
 # A request older than this without a proposal run is picked up by the sweeper.

@@ -147,6 +147,20 @@ def match_send_cancelled_notice(*, match_id: int) -> bool:
     )
 
 
+def match_send_found_elsewhere(*, match_id: int) -> bool:
+    """Tell an asked volunteer that someone else took the escort first: "schon gefunden, danke"."""
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.CANCELLED:
+        return False
+    return mail_send_once(
+        key=f"match-found-elsewhere:{match_id}",
+        template="matching/email/match_found_elsewhere",
+        context={"match": match},
+        to=[match.volunteer.user.email],
+        language=match.volunteer.language,
+    )
+
+
 def match_send_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
     """The companion is gone (account erased): coordinators get the admin link, the person a plain note."""
     match = Match.objects.select_related("request", "request__office").filter(pk=match_id).first()
@@ -224,6 +238,11 @@ def match_confirmation(*, match_id: int) -> None:
 @shared_task(**RETRY_TRANSIENT)
 def match_cancelled_notice(*, match_id: int) -> None:
     match_send_cancelled_notice(match_id=match_id)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_found_elsewhere_notice(*, match_id: int) -> None:
+    match_send_found_elsewhere(match_id=match_id)
 
 
 @shared_task(**RETRY_TRANSIENT)

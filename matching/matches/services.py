@@ -9,7 +9,10 @@ the database has to refuse them.
 
 import datetime
 import logging
+from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +24,7 @@ from matching.matches.mails import (
     match_cancelled_notice,
     match_confirmation,
     match_declined_notice,
+    match_found_elsewhere_notice,
     match_invitation,
     match_withdrawn_notice,
 )
@@ -57,16 +61,50 @@ def _record(*, match: Match, kind: str, actor=None, role: str, note: str = "") -
 # --- Coordinator side -------------------------------------------------------------------------------------
 
 
+def volunteer_unmatchable_reason(*, volunteer: Volunteer, escort_request: AccompanimentRequest) -> str | None:
+    """Why this volunteer cannot be asked for this request now, in words for the coordinator; None if they can.
+
+    The same rules as the candidate search, read again at the moment of asking:
+    proposals are a snapshot, and the volunteer may have paused since.
+    """
+    day = timezone.localtime(escort_request.starts_at, ZoneInfo(settings.TIME_ZONE)).date()
+    name = volunteer.display_name
+    if not volunteer.is_active or not volunteer.user.is_active:
+        return _("%(name)s ist nicht aktiv.") % {"name": name}
+    if not volunteer.consents.filter(withdrawn_at__isnull=True).exists():
+        return _("%(name)s hat die Einwilligung widerrufen.") % {"name": name}
+    if not EmailAddress.objects.filter(user_id=volunteer.user_id, verified=True, primary=True).exists():
+        return _("%(name)s hat die E-Mail-Adresse noch nicht bestätigt.") % {"name": name}
+    if volunteer.is_paused_on(day):
+        return _("%(name)s macht bis %(until)s Pause.") % {"name": name, "until": f"{volunteer.paused_until:%d.%m.%Y}"}
+    if volunteer.absences.filter(starts_on__lte=day, ends_on__gte=day).exists():
+        return _("%(name)s ist an diesem Tag abwesend.") % {"name": name}
+    if active_match_exists(
+        volunteer_id=volunteer.pk, starts_at=escort_request.starts_at, ends_at=escort_request.ends_at
+    ):
+        return _("Diese Person ist zu der Zeit schon angefragt oder unterwegs.")
+    return None
+
+
 def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor) -> Match:
-    """Ask a volunteer to accompany a request; mails them their secret link."""
+    """Ask a volunteer to accompany a request; mails them their secret link.
+
+    Checks again, inside the transaction and with the volunteer's row locked, that
+    they are still matchable (a pause or withdrawal since the proposals were made
+    waits for this transaction or is seen by it); otherwise raises with the reason.
+    """
     with transaction.atomic():
         escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
         if escort_request.status not in SEARCHABLE_STATUSES:
             raise MatchError(_("Für diese Anfrage wird keine Begleitung mehr gesucht."))
-        if active_match_exists(
-            volunteer_id=volunteer.pk, starts_at=escort_request.starts_at, ends_at=escort_request.ends_at
-        ):
-            raise MatchError(_("Diese Person ist zu der Zeit schon angefragt oder unterwegs."))
+        volunteer = (
+            Volunteer.objects.select_for_update(of=("self",)).select_related("user").filter(pk=volunteer.pk).first()
+        )
+        if volunteer is None:
+            raise MatchError(_("Diese Person ist nicht mehr auf der Mitläuferliste."))
+        reason = volunteer_unmatchable_reason(volunteer=volunteer, escort_request=escort_request)
+        if reason:
+            raise MatchError(reason)
         block_from, block_until = match_block(escort_request.starts_at, escort_request.ends_at)
         try:
             # A savepoint, so a refusal by the database leaves the outer transaction usable.
@@ -184,6 +222,8 @@ def match_accept(*, match: Match) -> Match:
         match = Match.objects.select_for_update().get(pk=match.pk)
         if match.status == MatchStatus.ACCEPTED:
             return match  # a double click
+        if match.status == MatchStatus.CANCELLED and escort_request.status == RequestStatus.CONFIRMED:
+            raise MatchError(_("Schon gefunden: Jemand anderes hat schon zugesagt. Danke, dass Sie bereit waren!"))
         if match.status != MatchStatus.ASKED or match_is_expired(match=match):
             raise MatchError(_("Diese Anfrage ist nicht mehr offen."))
         if escort_request.status not in SEARCHABLE_STATUSES:
@@ -193,7 +233,9 @@ def match_accept(*, match: Match) -> Match:
         try:
             with transaction.atomic():
                 match.save(update_fields=["status", "decided_at"])
-        except IntegrityError:
+        except IntegrityError as error:
+            if "match_one_accepted_per_request" in str(error):
+                raise MatchError(_("Schon gefunden: Jemand anderes hat schon zugesagt. Danke, dass Sie bereit waren!"))
             raise MatchError(_("Sie haben zu dieser Zeit schon eine andere Begleitung."))
         _record(match=match, kind=MatchEvent.Kind.ACCEPTED, actor=match.volunteer.user, role=Role.VOLUNTEER)
         escort_request.status = RequestStatus.CONFIRMED
@@ -206,7 +248,7 @@ def match_accept(*, match: Match) -> Match:
             _record(
                 match=other, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("jemand anderes hat zugesagt")
             )
-            queue_after_commit(match_cancelled_notice, match_id=other.pk)
+            queue_after_commit(match_found_elsewhere_notice, match_id=other.pk)
         escort_request.proposals.all().delete()
     logger.info("match accepted id=%s request=%s", match.pk, escort_request.pk)
     queue_after_commit(match_confirmation, match_id=match.pk)

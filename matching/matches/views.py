@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from matching.links import token_page
 from matching.matches import selectors
 from matching.matches import services as match_services
-from matching.models import MatchStatus, Outcome
+from matching.models import MatchStatus, Outcome, RequestStatus
 
 
 class DeclineForm(forms.Form):
@@ -62,7 +62,13 @@ def match_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "matching/match.html",
-        {"match": match, "escort_request": match.request, "decline_form": decline_form, "MatchStatus": MatchStatus},
+        {
+            "match": match,
+            "escort_request": match.request,
+            "decline_form": decline_form,
+            "found_elsewhere": match.status == MatchStatus.CANCELLED
+            and match.request.status in (RequestStatus.CONFIRMED, RequestStatus.DONE),
+        },
     )
 
 

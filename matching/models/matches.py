@@ -18,6 +18,8 @@ class MatchStatus(models.TextChoices):
     DECLINED = "declined", _("abgesagt (Begleitung)")
     CANCELLED = "cancelled", _("storniert")
     DONE = "done", _("abgeschlossen")
+    # Nobody answered within MATCH_ASK_EXPIRE_HOURS (or before the appointment came close).
+    EXPIRED = "expired", _("abgelaufen (keine Antwort)")
 
 
 # A volunteer holds at most one of these at any time (plus the buffer around it).
@@ -60,6 +62,8 @@ class Match(models.Model):
     invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The one reminder to answer an ask (MATCH_ASK_REMIND_HOURS), claimed like the mails above.
+    ask_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     feedback_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angefragt am"), auto_now_add=True)
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
@@ -103,6 +107,7 @@ class MatchEvent(models.Model):
         CANCELLED = "cancelled", _("storniert")
         REASSIGNED = "reassigned", _("neu vergeben")
         OUTCOME = "outcome", _("Rückmeldung")
+        EXPIRED = "expired", _("abgelaufen")
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("Ereignis"), max_length=20, choices=Kind.choices)
