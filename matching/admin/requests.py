@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.admin.csv_export import requests_csv_response, requests_for_export
 from matching.admin.matches import RequestMatchingAdminMixin
+from matching.admin.queues import OwnerFilter, QueueFilter
 from matching.admin.referrals import ReferralInline, ReferralSavingMixin
 from matching.links import request_status_url
 from matching.models import AccompanimentRequest
@@ -54,16 +55,34 @@ class AppointmentFilter(admin.SimpleListFilter):
 
 @admin.register(AccompanimentRequest)
 class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "status", "starts_at", "office", "office_kind", "first_name", "created_at"]
-    list_filter = ["status", "office__kind", AppointmentFilter, "office__verified"]
+    list_display = [
+        "__str__",
+        "status",
+        "starts_at",
+        "office",
+        "office_kind",
+        "first_name",
+        "intake_channel",
+        "owner",
+        "created_at",
+    ]
+    list_filter = [
+        QueueFilter,
+        OwnerFilter,
+        "status",
+        "intake_channel",
+        "office__kind",
+        AppointmentFilter,
+        "office__verified",
+    ]
     search_fields = ["office__name", "office__postal_code__code", "office__city"]
-    list_select_related = ["office"]
+    list_select_related = ["office", "owner"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
     list_per_page = 50
     raw_id_fields = ["office"]
     inlines = [ReferralInline]
-    actions = ["export_csv"]
+    actions = ["take_over", "export_csv"]
     readonly_fields = [
         # The status changes only through the services (form, status page, matching), so history stays true.
         "status",
@@ -82,9 +101,14 @@ class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, 
         "filed_by",
         "client_consent_recorded_at",
         "contact_via_initiative",
+        "intake_channel",
+        "consent_recorded_by",
+        "call_needed_since",
+        "call_reason",
     ]
     fieldsets = [
-        (None, {"fields": ["status", "status_link"]}),
+        (None, {"fields": ["status", "status_link", "owner", "intake_channel"]}),
+        (_("Intern"), {"fields": ["internal_notes", "call_needed_since", "call_reason"]}),
         (_("Termin"), {"fields": ["office", "starts_at", "duration_minutes", "purpose"]}),
         (
             _("Person"),
@@ -120,6 +144,7 @@ class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, 
                     "cancelled_at",
                     "proposals_run_at",
                     "consent_given_at",
+                    "consent_recorded_by",
                     "privacy_policy_version",
                     "personal_data_erased_at",
                 ]
@@ -153,6 +178,11 @@ class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, 
     @admin.display(description=_("Gewünschte Beratung"))
     def counselling_display(self, escort_request: AccompanimentRequest) -> str:
         return ", ".join(escort_request.counselling_labels) or "–"
+
+    @admin.action(description=_("Übernehmen (ich bin zuständig)"))
+    def take_over(self, request, queryset):
+        taken = queryset.update(owner=request.user)
+        self.message_user(request, _("%(count)s Anfragen übernommen.") % {"count": taken})
 
     @admin.action(description=_("Als CSV exportieren (ohne persönliche Daten)"))
     def export_csv(self, request, queryset):

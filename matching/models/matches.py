@@ -57,6 +57,18 @@ class Match(models.Model):
     blocked_until = models.DateTimeField(editable=False)
     decline_reason = models.CharField(_("Grund der Absage"), max_length=300, blank=True)
     outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices, blank=True)
+    # "Nicht zugelassen": which office turned the companion away and what was said, for the talk
+    # with the office's management. The words may name people, so the purge blanks them.
+    refused_by_office = models.ForeignKey(
+        "directory.Office",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="refusals",
+        verbose_name=_("abgewiesen von"),
+    )
+    refusal_said = models.TextField(_("Was wurde gesagt?"), max_length=1000, blank=True)
+    refusal_followed_up_at = models.DateTimeField(_("nachbereitet am"), null=True, blank=True)
     # Claimed with a conditional UPDATE before a mail goes out, so a task
     # delivered twice sends it once (see match_services._claim).
     invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)

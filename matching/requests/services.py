@@ -22,6 +22,7 @@ from matching.models import (
     OPEN_STATUSES,
     AccompanimentRequest,
     ContactChannel,
+    IntakeChannel,
     RequestStatus,
     new_request_token,
 )
@@ -85,6 +86,8 @@ def request_create(
     filed_by=None,
     client_consent_recorded_at: datetime.datetime | None = None,
     contact_via_initiative: bool = False,
+    intake_channel: str = IntakeChannel.WEB,
+    consent_recorded_by=None,
 ) -> tuple[AccompanimentRequest, bool]:
     """Save a request, or find the same one sent minutes ago.
 
@@ -156,6 +159,7 @@ def request_create_for_initiative(
         filed_by=filed_by,
         client_consent_recorded_at=timezone.now(),
         contact_via_initiative=use_initiative_contact,
+        intake_channel=IntakeChannel.INITIATIVE,
         **request_data,
     )
 
