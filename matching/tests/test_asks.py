@@ -211,3 +211,132 @@ def test_through_the_broker_changes_in_one_window_share_one_run_and_a_later_chan
             assert redis.llen(queue) == 2
     finally:
         celery_worker.purge(queue)
+
+
+# --- "Wer kann?" --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def five_nearby():
+    office = make_office()
+    volunteers = [make_volunteer(number=i) for i in range(1, 6)]
+    escort_request = make_request(office=office, starts_at=MONDAY_10)
+    proposals_refresh(request_id=escort_request.pk)
+    return escort_request, volunteers
+
+
+def test_who_can_asks_the_top_k_and_skips_who_paused_since(
+    client, coordinator, five_nearby, django_capture_on_commit_callbacks
+):
+    escort_request, volunteers = five_nearby
+    _pause(volunteers[0])
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:matching_accompanimentrequest_change", args=[escort_request.pk]))
+    assert 'id="who-can"' in page.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:matching_request_who_can", args=[escort_request.pk]), {"who_can_count": "3"}
+        )
+    assert response.status_code == 302
+    asked = set(Match.objects.filter(request=escort_request, status="asked").values_list("volunteer", flat=True))
+    assert asked == {v.pk for v in volunteers[1:4]}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(v.user.email for v in volunteers[1:4])
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("Pause" in text for text in shown)
+    assert any("Wer kann? 3 angefragt" in text for text in shown)
+
+
+@pytest.mark.parametrize("count", ["1", "6", "", "drei"])
+def test_who_can_refuses_a_count_outside_2_to_5_with_a_message(client, coordinator, five_nearby, count):
+    escort_request, _volunteers = five_nearby
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:matching_request_who_can", args=[escort_request.pk]), {"who_can_count": count}
+    )
+    assert response.status_code == 302
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    assert not Match.objects.exists()
+
+
+def test_the_first_accept_wins_and_the_others_get_schon_gefunden(
+    client, coordinator, five_nearby, django_capture_on_commit_callbacks
+):
+    from matching.matches.asks import match_ask_top
+
+    escort_request, volunteers = five_nearby
+    asked, _skipped = match_ask_top(escort_request=escort_request, count=3, actor=coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        match_accept(match=asked[1])
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[volunteers[0].user.email] == "Schon gefunden, danke!"
+    assert subjects[volunteers[2].user.email] == "Schon gefunden, danke!"
+    assert "schon gefunden" not in subjects[volunteers[1].user.email].lower()
+    # The one who comes too late sees it on their page.
+    late = Match.objects.get(pk=asked[0].pk)
+    page = client.get(reverse("einsatz:match", args=[late.token]))
+    assert "Schon gefunden" in page.content.decode()
+    with pytest.raises(MatchError, match="Schon gefunden"):
+        match_accept(match=late)
+
+
+def _race(workers: int, action) -> list:
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(workers)
+    results: list = [None] * workers
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = action(i)
+        except Exception as error:  # noqa: BLE001  (the outcome of each racer is what the test counts)
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_k_parallel_accepts_after_who_can_confirm_exactly_one_twenty_times(coordinator, k):
+    from django.db import connection
+
+    from matching.matches.asks import match_ask_top
+
+    assert connection.vendor == "postgresql"
+    office = make_office()
+    volunteers = [make_volunteer(number=i) for i in range(k)]
+    for round_ in range(20):
+        starts_at = MONDAY_10 + datetime.timedelta(days=7 * round_)
+        escort_request = make_request(office=office, starts_at=starts_at)
+        proposals_refresh(request_id=escort_request.pk)
+        asked, _skipped = match_ask_top(escort_request=escort_request, count=k, actor=coordinator)
+        assert {m.volunteer_id for m in asked} == {v.pk for v in volunteers}
+        results = _race(k, lambda i, asked=asked: match_accept(match=asked[i]))
+        winners = [r for r in results if isinstance(r, Match)]
+        assert len(winners) == 1, results
+        assert all(isinstance(r, (Match, MatchError)) for r in results), results
+        assert Match.objects.filter(request=escort_request, status="accepted").count() == 1
+        assert Match.objects.filter(request=escort_request, status="cancelled").count() == k - 1
+
+
+def test_the_database_itself_refuses_a_second_accepted_match_for_one_request(coordinator, five_nearby):
+    from django.db import IntegrityError, transaction
+
+    from matching.matches.asks import match_ask_top
+
+    escort_request, _volunteers = five_nearby
+    asked, _skipped = match_ask_top(escort_request=escort_request, count=2, actor=coordinator)
+    Match.objects.filter(pk=asked[0].pk).update(status="accepted")
+    with pytest.raises(IntegrityError, match="match_one_accepted_per_request"), transaction.atomic():
+        Match.objects.filter(pk=asked[1].pk).update(status="accepted")
