@@ -381,6 +381,8 @@ IMPRINT = {
     "city": env.str("IMPRINT_CITY", default="47051 Duisburg"),
     "email": env.str("IMPRINT_EMAIL", default="kontakt@mitlaeufer.example"),
 }
+# The coordinators' phone number, printed on the confirmation a caller gets (empty: not printed).
+COORDINATION_PHONE = env.str("COORDINATION_PHONE", default="")
 # Matching: how many ranked candidates a request gets, and the minimum gap
 # between two appointments of one volunteer (one hour before and after).
 MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)

@@ -1,11 +1,14 @@
 import datetime
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from matching.admin.calls import CallLogInline, CallSavingMixin
 from matching.admin.csv_export import requests_csv_response, requests_for_export
+from matching.admin.intake import PhoneIntakeAdminMixin
 from matching.admin.matches import RequestMatchingAdminMixin
 from matching.admin.queues import OwnerFilter, QueueFilter
 from matching.admin.referrals import ReferralInline, ReferralSavingMixin
@@ -54,7 +57,9 @@ class AppointmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccompanimentRequest)
-class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, admin.ModelAdmin):
+class AccompanimentRequestAdmin(
+    CallSavingMixin, ReferralSavingMixin, PhoneIntakeAdminMixin, RequestMatchingAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "__str__",
         "status",
@@ -81,7 +86,7 @@ class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, 
     ordering = ["starts_at"]
     list_per_page = 50
     raw_id_fields = ["office"]
-    inlines = [ReferralInline]
+    inlines = [CallLogInline, ReferralInline]
     actions = ["take_over", "export_csv"]
     readonly_fields = [
         # The status changes only through the services (form, status page, matching), so history stays true.
@@ -193,5 +198,12 @@ class AccompanimentRequestAdmin(ReferralSavingMixin, RequestMatchingAdminMixin, 
         if escort_request.pk is None:
             return "–"
         url = request_status_url(escort_request=escort_request)
-        # For people who gave only a phone number: the coordinator can pass the link on.
-        return format_html('<a href="{}" rel="noreferrer" target="_blank">{}</a>', url, url)
+        # For people who gave only a phone number: the coordinator can pass the link on, or print it.
+        confirmation = reverse("admin:matching_request_confirmation", args=[escort_request.pk])
+        return format_html(
+            '<a href="{}" rel="noreferrer" target="_blank">{}</a><br><a href="{}" id="print-confirmation">{}</a>',
+            url,
+            url,
+            confirmation,
+            _("Bestätigung zum Drucken (mit QR-Code)"),
+        )

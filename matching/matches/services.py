@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.tasks import queue_after_commit
 from matching.engine.proposals import propose
 from matching.engine.search import active_match_exists, match_block
+from matching.matches.calls import CallReason, call_needed_mark
 from matching.matches.mails import (
     match_cancelled_notice,
     match_confirmation,
@@ -142,6 +143,7 @@ def match_cancel(*, match: Match, actor, note: str = "") -> Match:
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
             escort_request.save(update_fields=["status", "updated_at"])
+            call_needed_mark(request_id=escort_request.pk, reason=CallReason.text("lost"))
     logger.info("match cancelled id=%s by coordinator", match.pk)
     queue_after_commit(match_cancelled_notice, match_id=match.pk)
     queue_after_commit(propose, request_id=escort_request.pk)
@@ -191,6 +193,7 @@ def matches_release_for_volunteer(*, volunteer_id: int, note: str | None = None)
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
             escort_request.save(update_fields=["status", "updated_at"])
+            call_needed_mark(request_id=escort_request.pk, reason=CallReason.text("lost"))
         queue_after_commit(match_withdrawn_notice, match_id=match.pk, was_accepted=was_accepted)
         queue_after_commit(propose, request_id=escort_request.pk)
         released += 1
@@ -250,6 +253,7 @@ def match_accept(*, match: Match) -> Match:
             )
             queue_after_commit(match_found_elsewhere_notice, match_id=other.pk)
         escort_request.proposals.all().delete()
+        call_needed_mark(request_id=escort_request.pk, reason=CallReason.text("found"))
     logger.info("match accepted id=%s request=%s", match.pk, escort_request.pk)
     queue_after_commit(match_confirmation, match_id=match.pk)
     return match

@@ -17,6 +17,7 @@ from core.tasks import queue_after_commit
 from directory import services as directory_services
 from directory.models import Initiative, Office
 from matching.engine.proposals import propose
+from matching.matches.calls import CallReason, call_needed_mark
 from matching.matches.services import matches_release_for_request
 from matching.models import (
     OPEN_STATUSES,
@@ -166,6 +167,10 @@ def request_create_for_initiative(
 
 def _after_change(*, escort_request: AccompanimentRequest, event: str) -> None:
     if event in (Event.RESCHEDULED, Event.CANCELLED):
+        call_needed_mark(
+            request_id=escort_request.pk,
+            reason=CallReason.text("rescheduled" if event == Event.RESCHEDULED else "cancelled"),
+        )
         # A companion asked for, or confirmed for, the old appointment is released and told.
         matches_release_for_request(escort_request=escort_request)
     if event in (Event.CREATED, Event.RESCHEDULED):
