@@ -19,7 +19,13 @@ from core.tasks import queue_after_commit
 from matching.admin.statistics import statistics
 from matching.engine.proposals import proposals_refresh, propose
 from matching.matches.asks import WHO_CAN_MAX, WHO_CAN_MIN, match_ask_top
-from matching.matches.services import MatchError, match_ask, match_cancel, match_reassign
+from matching.matches.services import (
+    MatchError,
+    match_ask,
+    match_cancel,
+    match_reassign,
+    match_refusal_followed_up,
+)
 from matching.models import SEARCHABLE_STATUSES, AccompanimentRequest, Match, MatchEvent
 from matching.requests.selectors import request_matching_overview
 from volunteers.models import Volunteer
@@ -35,6 +41,11 @@ class RequestMatchingAdminMixin:
             path("<int:pk>/anfragen/<int:volunteer_id>/", wrap(self.ask_view), name="matching_request_ask"),
             path("<int:pk>/vorschlaege/", wrap(self.refresh_view), name="matching_request_refresh"),
             path("<int:pk>/wer-kann/", wrap(self.who_can_view), name="matching_request_who_can"),
+            path(
+                "<int:pk>/begleitung/<int:match_id>/nachbereitet/",
+                wrap(self.followed_up_view),
+                name="matching_match_followed_up",
+            ),
             path(
                 "<int:pk>/begleitung/<int:match_id>/stornieren/", wrap(self.cancel_view), name="matching_match_cancel"
             ),
@@ -113,6 +124,13 @@ class RequestMatchingAdminMixin:
                 "count": len(asked),
                 "names": names,
             }
+
+        return self._act(request, pk, action)
+
+    def followed_up_view(self, request, pk: int, match_id: int):
+        def action(obj):
+            match_refusal_followed_up(match=get_object_or_404(Match, pk=match_id, request=obj), actor=request.user)
+            return _("Als nachbereitet vermerkt.")
 
         return self._act(request, pk, action)
 

@@ -290,7 +290,10 @@ def match_record_outcome(*, match: Match, outcome: str) -> Match:
             raise MatchError(_("Der Termin hat noch nicht stattgefunden."))
         match.status = MatchStatus.DONE
         match.outcome = outcome
-        match.save(update_fields=["status", "outcome"])
+        if outcome == Outcome.NOT_ADMITTED:
+            # The request's office, for the refusals per office; the debrief asks what was said.
+            match.refused_by_office_id = match.request.office_id
+        match.save(update_fields=["status", "outcome", "refused_by_office"])
         _record(
             match=match, kind=MatchEvent.Kind.OUTCOME, actor=match.volunteer.user, role=Role.VOLUNTEER, note=outcome
         )
@@ -299,6 +302,28 @@ def match_record_outcome(*, match: Match, outcome: str) -> Match:
             status=RequestStatus.DONE if took_place else RequestStatus.CANCELLED,
             updated_at=timezone.now(),
         )
+    return match
+
+
+def match_record_refusal(*, match: Match, said: str) -> Match:
+    """The "nicht zugelassen" debrief: what the office said, in the volunteer's words (for the follow-up)."""
+    if match.outcome != Outcome.NOT_ADMITTED:
+        raise MatchError(_("Zu dieser Begleitung können wir keine Rückmeldung speichern."))
+    said = said.strip()[:1000]
+    if not said:
+        raise MatchError(_("Bitte schreiben Sie kurz, was gesagt wurde."))
+    Match.objects.filter(pk=match.pk).update(refusal_said=said)
+    match.refusal_said = said
+    return match
+
+
+def match_refusal_followed_up(*, match: Match, actor) -> Match:
+    """A coordinator took the refusal up (with the office, the person): it leaves the queue."""
+    if match.outcome != Outcome.NOT_ADMITTED:
+        raise MatchError(_("Hier gab es keine Abweisung."))
+    match.refusal_followed_up_at = timezone.now()
+    match.save(update_fields=["refusal_followed_up_at"])
+    _record(match=match, kind=MatchEvent.Kind.OUTCOME, actor=actor, role=Role.COORDINATOR, note=_("nachbereitet"))
     return match
 
 

@@ -162,3 +162,25 @@ def test_call_done_button_and_call_log_inline(coordinator_client, coordinator):
     assert (
         coordinator_client.get(reverse("admin:matching_request_call_done", args=[escort_request.pk])).status_code == 403
     )
+
+
+def test_the_purge_erases_internal_notes_call_reasons_and_call_notes(coordinator):
+    from matching.matches.calls import call_record
+    from matching.requests.purge import requests_erase
+    from matching.tests.matching_helpers import make_request
+
+    the_office = office()
+    escort_request = make_request(
+        office=the_office,
+        starts_at=in_days(4),
+        phone="0203 1",
+        email="",
+        internal_notes="Ruft lieber nachmittags an, Tochter übersetzt",
+        call_reason="Termin verlegt",
+        call_needed_since=timezone.now(),
+    )
+    call_record(escort_request=escort_request, called_by=coordinator, reached=False, note="Mailbox, Frau Y.")
+    requests_erase(request_ids=[escort_request.pk])
+    escort_request.refresh_from_db()
+    assert (escort_request.internal_notes, escort_request.call_reason) == ("", "")
+    assert list(CallLog.objects.values_list("note", "reached")) == [("", False)]
