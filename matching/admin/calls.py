@@ -20,7 +20,6 @@ class CallLogInline(admin.TabularInline):
     fields = ["called_at", "called_by", "reached", "note"]
     readonly_fields = ["called_at", "called_by"]
     can_delete = False
-    verbose_name = _("Anruf")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("called_by")

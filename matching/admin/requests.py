@@ -157,6 +157,23 @@ class AccompanimentRequestAdmin(
         ),
     ]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            # Only coordinators can own a request; no add/edit buttons for user accounts here.
+            from django.contrib.auth import get_user_model
+
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        owner = form.base_fields.get("owner")
+        if owner is not None:
+            widget = owner.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return form
+
     def has_add_permission(self, request) -> bool:
         # Requests come through the public form (a coordinator on the phone fills it in, too).
         return False
