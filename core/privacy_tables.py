@@ -44,6 +44,17 @@ register(
         not_personal=("action_time", "content_type", "action_flag"),
         erase=Erase.KEEP,  # emptied by the purge and the account erasure for the rows they erase
     ),
+    # The coordinators' second factor (allauth.mfa): the TOTP secret and hashed recovery codes.
+    Entry(
+        model="mfa.Authenticator",
+        section=OPERATIONS,
+        purpose=_("die Zwei-Faktor-Anmeldung des Koordinationsteams"),
+        recipients=_("niemand"),
+        retention=Retention("account_deleted", _("bis das Konto gelöscht wird")),
+        pseudonymous=("id", "user", "data"),
+        not_personal=("type", "created_at", "last_used_at"),
+        erase=Erase.CASCADE,
+    ),
     # Which coordinator may do what: the user id only.
     Entry(
         model="auth.User_groups",

@@ -7,4 +7,4 @@ No Django imports: the settings read ``POLICY_VERSION``.
 """
 
 POLICY_VERSION = "2026-12-02"
-REGISTER_SHA256 = "bb93b7a6c9c80a1470b4fdd4f8ff9cee794242d7d25539670bbdbfce38cf9915"
+REGISTER_SHA256 = "c9fe2ea1d3c5ba2a5734da1a37dcce7822e9f5c89f4ebb9cd4914231c23b2396"

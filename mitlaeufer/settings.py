@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and messages: staff reach the admin only with a second factor.
+    "mitlaeufer.mfa.StaffMfaMiddleware",
 ]
 
 ROOT_URLCONF = "mitlaeufer.urls"
@@ -165,6 +168,12 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Auth and accounts (django-allauth) ----------------------------------------
+# Coordinators sign in with a second factor (allauth.mfa): TOTP, recovery codes, and WebAuthn (security keys,
+# passkeys) where the browser offers it. ADMIN_REQUIRE_MFA=false only for tests and emergencies.
+MFA_ADAPTER = "mitlaeufer.mfa.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Mitläufer"
+ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
