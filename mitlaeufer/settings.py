@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "auditlog",
     "bootstrap",
     "csp",
     # Project-wide system checks and operator commands (create_coordinator).
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records the signed-in user as the actor of every audited change (matching/audit.py).
+    "auditlog.middleware.AuditlogMiddleware",
     # After authentication and messages: staff reach the admin only with a second factor.
     "mitlaeufer.mfa.StaffMfaMiddleware",
 ]
@@ -390,6 +393,8 @@ IMPRINT = {
     "city": env.str("IMPRINT_CITY", default="47051 Duisburg"),
     "email": env.str("IMPRINT_EMAIL", default="kontakt@mitlaeufer.example"),
 }
+# The audit trail (django-auditlog, see matching/audit.py): no client IP addresses in it.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 # The coordinators' phone number, printed on the confirmation a caller gets (empty: not printed).
 COORDINATION_PHONE = env.str("COORDINATION_PHONE", default="")
 # Matching: how many ranked candidates a request gets, and the minimum gap

@@ -169,12 +169,16 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
     its entries for this volunteer go too.
     """
     user = volunteer.user
+    user_id = user.pk
     volunteer_id = volunteer.pk
     signals.volunteer_erasing.send(sender=Volunteer, volunteer_id=volunteer_id)
     # What other apps registered under this volunteer and keeps its row (a decline reason) is blanked.
     privacy.owner_erase(owner="volunteer", keys=[volunteer_id])
     _admin_history_erase(user=user)
     user.delete()  # cascades to the profile, absences, consents, e-mail addresses
+    # The audit trail recorded the deletion with the deleted values: empty that entry too.
+    privacy.admin_history_erase(model=Volunteer, pks=[volunteer_id])
+    privacy.audit_actor_erase(user_id=user_id)
     logger.info("volunteer erased id=%s", volunteer_id)
 
 

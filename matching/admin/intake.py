@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from matching.audit import audit_access
 from matching.links import request_status_url
 from matching.models import AccompanimentRequest, IntakeChannel
 from matching.requests import services as request_services
@@ -116,6 +117,7 @@ class PhoneIntakeAdminMixin:
             raise Http404
         if not self.has_view_permission(request, escort_request):
             raise PermissionDenied
+        audit_access(instance=escort_request)
         url = request_status_url(escort_request=escort_request)
         with translation.override(escort_request.language or settings.LANGUAGE_CODE):
             # segno writes the SVG itself from the URL (no markup from input), so it is safe to embed.

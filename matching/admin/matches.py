@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.tasks import queue_after_commit
 from matching.admin.statistics import statistics
+from matching.audit import audit_access
 from matching.engine.proposals import proposals_refresh, propose
 from matching.matches.asks import WHO_CAN_MAX, WHO_CAN_MIN, match_ask_top
 from matching.matches.services import (
@@ -79,6 +80,7 @@ class RequestMatchingAdminMixin:
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
+            audit_access(instance=obj)
             extra_context.update(request_matching_overview(escort_request=obj))
             if obj.status in SEARCHABLE_STATUSES:
                 extra_context["who_can_choices"] = list(range(WHO_CAN_MIN, WHO_CAN_MAX + 1))
