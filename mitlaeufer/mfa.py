@@ -26,9 +26,14 @@ from django.utils.translation import gettext as _
 class MfaAdapter(DefaultMFAAdapter):
     def build_totp_svg(self, url: str) -> str:
         # segno is already in use for the callers' confirmation; one QR library is enough.
+        import io
+
         import segno
 
-        return segno.make(url, error="m").svg_inline(scale=4, border=2)
+        # A standalone SVG document (with its namespace): allauth shows it as a data: URI image.
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
+        return buffer.getvalue().decode()
 
 
 @receiver(authenticator_added, dispatch_uid="mitlaeufer-mfa-enrolled")

@@ -53,6 +53,8 @@ def test_a_coordinator_without_a_second_factor_is_sent_to_set_one_up_and_then_ge
     assert page.status_code == 200
     secret = page.context["form"].secret
     assert "data:image/svg+xml" in page.content.decode()  # the QR code, drawn by segno (MfaAdapter)
+    # A data: URI image needs a standalone SVG document, with its namespace.
+    assert 'xmlns="http://www.w3.org/2000/svg"' in page.context["totp_svg"]
     response = client.post(reverse("mfa_activate_totp"), {"code": code_for(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=coordinator, type="totp").exists()
