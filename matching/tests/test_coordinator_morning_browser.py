@@ -9,6 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from matching.models import AccompanimentRequest, CallLog, Match
 from matching.tests.matching_helpers import make_office, make_volunteer
@@ -48,7 +49,7 @@ def test_a_coordinators_morning(browser, live_server, settings, django_user_mode
     page.locator("form:has(input[name=code]) button[type=submit]").last.click()
     page.wait_for_url(f"{base}/admin/")
     # 2. The dashboard.
-    assert page.locator("#heute-zu-tun").is_visible()
+    expect(page.locator("#heute-zu-tun")).to_be_visible()
     assert page.locator('#heute-zu-tun [data-queue="anrufen"] .queue-count').inner_text() == "0"
 
     # 3. A caller: Olena, phone only, Jobcenter in 47051.
@@ -91,12 +92,13 @@ def test_a_coordinators_morning(browser, live_server, settings, django_user_mode
     assert page.locator('#heute-zu-tun [data-queue="anrufen"] .queue-count').inner_text() == "1"
     page.click('#heute-zu-tun [data-queue="anrufen"] th a')
     page.locator("#result_list tbody tr th a").first.click()
-    assert page.locator("#call-needed").is_visible()
+    # expect() waits for the navigation; a plain is_visible() would look at the list still shown.
+    expect(page.locator("#call-needed")).to_be_visible()
     page.check("input[name=calls-0-reached]")
     page.fill("textarea[name=calls-0-note]", "Erreicht: Treffen 9:45 vor dem Eingang")
     page.click("input[name=_continue]")
     assert re.search(r"erfolgreich|geändert", page.locator(".messagelist").inner_text())
-    assert page.locator("#call-needed").count() == 0
+    expect(page.locator("#call-needed")).to_have_count(0)
     call = CallLog.objects.get()
     assert (call.reached, call.called_by_id, call.note) == (
         True,
