@@ -281,9 +281,37 @@ def admin_history_erase(*, model: type[models.Model], pks: Iterable[Any]) -> int
     object_ids = [str(pk) for pk in pks]
     if not object_ids:
         return 0
-    return LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False), object_id__in=object_ids
-    ).update(object_repr=Concat(Value("#"), "object_id"), change_message="")
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    audit_trail_erase(content_type=content_type, object_ids=object_ids)
+    return LogEntry.objects.filter(content_type=content_type, object_id__in=object_ids).update(
+        object_repr=Concat(Value("#"), "object_id"), change_message=""
+    )
+
+
+def audit_actor_erase(*, user_id: int) -> int:
+    """An account that goes: the audit trail keeps its entries without the person as actor.
+
+    Runs after the account's rows are deleted, because deleting them is itself
+    recorded, with the departing user as actor (a volunteer erasing themselves).
+    """
+    from auditlog.models import LogEntry as AuditEntry
+
+    return AuditEntry.objects.filter(actor_id=user_id).update(actor=None, actor_email="")
+
+
+def audit_trail_erase(*, content_type, object_ids: list[str]) -> int:
+    """Empty what the audit trail (django-auditlog) recorded of these rows' values; who, when and what kind stay."""
+    from auditlog.models import LogEntry as AuditEntry
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    return AuditEntry.objects.filter(content_type=content_type, object_pk__in=object_ids).update(
+        object_repr=Concat(Value("#"), "object_pk"),
+        changes=None,
+        changes_text="",
+        serialized_data=None,
+        additional_data=None,
+    )
 
 
 # --- The privacy page ---------------------------------------------------------------------------------------

@@ -70,6 +70,33 @@ register(
         not_personal=("action_time", "content_type", "action_flag"),
         erase=Erase.KEEP,  # emptied by the purge and the account erasure for the rows they erase
     ),
+    # The audit trail (django-auditlog): who changed or opened a request, a match or a volunteer, and the values.
+    Entry(
+        model="auditlog.LogEntry",
+        section=OPERATIONS,
+        purpose=_("damit nachvollziehbar ist, wer im Koordinationsbereich was geändert oder eingesehen hat"),
+        recipients=COORDINATORS,
+        retention=Retention(
+            "subject_erased",
+            _("solange die geänderte Angabe besteht; beim Löschen der Angabe werden die Werte geleert"),
+        ),
+        pseudonymous=("id", "actor", "object_pk", "object_id", "cid", "actor_email"),
+        personal_text=("object_repr", "changes_text"),
+        personal=("changes", "serialized_data", "additional_data", "remote_addr", "remote_port"),
+        not_personal=("timestamp", "content_type", "action"),
+        erase=Erase.KEEP,  # emptied by the purge and the account erasure for the rows they erase
+    ),
+    # The coordinators' second factor (allauth.mfa): the TOTP secret and hashed recovery codes.
+    Entry(
+        model="mfa.Authenticator",
+        section=OPERATIONS,
+        purpose=_("die Zwei-Faktor-Anmeldung des Koordinationsteams"),
+        recipients=_("niemand"),
+        retention=Retention("account_deleted", _("bis das Konto gelöscht wird")),
+        pseudonymous=("id", "user", "data"),
+        not_personal=("type", "created_at", "last_used_at"),
+        erase=Erase.CASCADE,
+    ),
     # Which coordinator may do what: the user id only.
     Entry(
         model="auth.User_groups",

@@ -49,6 +49,8 @@ class SpamProtectionMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.spam_protection:
+            return
         self.fields["form_started"] = forms.CharField(
             widget=forms.HiddenInput, required=False, initial=form_started_token()
         )
@@ -59,6 +61,8 @@ class SpamProtectionMixin:
         )
 
     spam_error = _("Das hat leider nicht geklappt. Bitte senden Sie das Formular noch einmal.")
+    # False for forms only staff see (a coordinator typing in a phone call): no honeypot, no timer.
+    spam_protection = True
 
     def _renew_started(self) -> None:
         # Re-rendered with a fresh timestamp, so the next submission can pass.
@@ -67,6 +71,8 @@ class SpamProtectionMixin:
 
     def clean(self):
         cleaned = super().clean()
+        if not self.spam_protection:
+            return cleaned
         if cleaned.get("hp_contact"):
             raise forms.ValidationError(self.spam_error, code="honeypot")
         try:

@@ -9,3 +9,6 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from matching import signals  # noqa: F401  (connects the receivers)
+        from matching.audit import audit_register
+
+        audit_register()

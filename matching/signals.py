@@ -5,8 +5,6 @@ Connected in MatchingConfig.ready(); the other apps never import matching.
 
 import logging
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -15,7 +13,7 @@ from django.utils.translation import gettext
 from core.tasks import queue_after_commit
 from directory.models import Office
 from matching.engine.index import office_index_is_current, office_index_rebuild
-from matching.engine.proposals import propose, requests_near_volunteer_refresh
+from matching.engine.proposals import propose, volunteer_refresh_debounced
 from matching.matches.services import matches_release_for_volunteer
 from matching.models import SEARCHABLE_STATUSES, Proposal
 from volunteers.signals import volunteer_changed, volunteer_erasing, volunteer_withdrawn
@@ -34,17 +32,9 @@ def office_saved(sender, instance: Office, raw: bool = False, using: str = DEFAU
 
 @receiver(volunteer_changed, dispatch_uid="matching-volunteer-changed")
 def volunteer_was_changed(sender, volunteer_id: int, **kwargs) -> None:
-    """Look at open requests nearby again, at most once per debounce window per volunteer.
-
-    The first change in a window queues one run at the end of the window, so a
-    volunteer ticking boxes one save at a time causes one run with the final state.
-    """
-    window = settings.MATCHING_VOLUNTEER_DEBOUNCE_SECONDS
-    if not cache.add(f"matching:volunteer-debounce:{volunteer_id}", 1, timeout=window):
-        return
-    # Below the broker's visibility timeout, so Redis never re-delivers a waiting task.
-    countdown = min(window, settings.CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS // 2)
-    queue_after_commit(requests_near_volunteer_refresh, countdown=countdown, volunteer_id=volunteer_id)
+    """Look at open requests nearby again: debounced, so a volunteer ticking boxes one save at a time
+    causes one run with the final state, and no change is ever left out (see ``volunteer_refresh_debounced``)."""
+    volunteer_refresh_debounced(volunteer_id=volunteer_id)
 
 
 @receiver(volunteer_erasing, dispatch_uid="matching-volunteer-erasing")

@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "auditlog",
     "bootstrap",
     "csp",
     # Project-wide system checks and operator commands (create_coordinator).
@@ -85,6 +87,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records the signed-in user as the actor of every audited change (matching/audit.py).
+    "auditlog.middleware.AuditlogMiddleware",
+    # After authentication and messages: staff reach the admin only with a second factor.
+    "mitlaeufer.mfa.StaffMfaMiddleware",
 ]
 
 ROOT_URLCONF = "mitlaeufer.urls"
@@ -174,6 +180,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_DB_REUSE_MAX = 1_000_000_000
 
 # --- Auth and accounts (django-allauth) ----------------------------------------
+# Coordinators sign in with a second factor (allauth.mfa): TOTP, recovery codes, and WebAuthn (security keys,
+# passkeys) where the browser offers it. ADMIN_REQUIRE_MFA=false only for tests and emergencies.
+MFA_ADAPTER = "mitlaeufer.mfa.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Mitläufer"
+ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -385,6 +397,7 @@ CELERY_IMPORTS = [
     "matching.requests.purge",
     "matching.matches.mails",
     "matching.planning.asking",
+    "matching.matches.asks",
 ]
 # The mail outbox (core.outbox): a sender that died holds its mail this long (longer than EMAIL_TIMEOUT),
 # then the relay sends it; a passing failure waits OUTBOX_BACKOFF_SECONDS, doubled with each attempt
@@ -426,6 +439,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.engine.proposals.sweep_unproposed_requests",
         "schedule": crontab(minute="*/5"),
     },
+    # Unanswered asks: one reminder, then expiry (MATCH_ASK_REMIND_HOURS, MATCH_ASK_EXPIRE_HOURS).
+    "matching-asks-sweep": {"task": "matching.matches.asks.asks_sweep", "schedule": crontab(minute="*/10")},
     "matching-reminders": {"task": "matching.matches.mails.send_reminders", "schedule": crontab(minute=5)},
     "matching-feedback": {"task": "matching.matches.mails.send_feedback_requests", "schedule": crontab(minute=35)},
 }
@@ -439,6 +454,10 @@ IMPRINT = {
     "city": env.str("IMPRINT_CITY", default="47051 Duisburg"),
     "email": env.str("IMPRINT_EMAIL", default="kontakt@mitlaeufer.example"),
 }
+# The audit trail (django-auditlog, see matching/audit.py): no client IP addresses in it.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# The coordinators' phone number, printed on the confirmation a caller gets (empty: not printed).
+COORDINATION_PHONE = env.str("COORDINATION_PHONE", default="")
 # Matching: how many ranked candidates a request gets, and the minimum gap
 # between two appointments of one volunteer (one hour before and after).
 MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)
@@ -450,6 +469,10 @@ PLANNING_CANDIDATES = env.int("PLANNING_CANDIDATES", default=30)
 PLANNING_MAX_PER_WEEK = env.int("PLANNING_MAX_PER_WEEK", default=2)
 PLANNING_DAYS = env.int("PLANNING_DAYS", default=7)
 PLANNING_SOLVER_BUDGET = env.float("PLANNING_SOLVER_BUDGET", default=0.3)
+# An unanswered ask: one reminder to the volunteer after this many hours, expiry after this many
+# (earlier when the appointment is close: the ask then gets half of the time that is left).
+MATCH_ASK_REMIND_HOURS = env.int("MATCH_ASK_REMIND_HOURS", default=24)
+MATCH_ASK_EXPIRE_HOURS = env.int("MATCH_ASK_EXPIRE_HOURS", default=48)
 # Changes of one volunteer within this many seconds trigger one look at open requests nearby.
 MATCHING_VOLUNTEER_DEBOUNCE_SECONDS = env.int("MATCHING_VOLUNTEER_DEBOUNCE_SECONDS", default=60)
 # A request older than this without a proposal run is picked up by the sweeper.

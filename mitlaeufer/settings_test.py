@@ -29,3 +29,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES["default"]["KEY_PREFIX"] = "mitlaeufer-test"  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Most admin tests log in with force_login; the MFA tests turn the requirement on (mitlaeufer/tests/test_mfa.py).
+ADMIN_REQUIRE_MFA = False

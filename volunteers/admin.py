@@ -1,3 +1,4 @@
+from auditlog.signals import accessed
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,13 @@ class VolunteerAdmin(admin.ModelAdmin):
     inlines = [ConsentInline, AbsenceInline]
     show_full_result_count = False
     paginator = LargeTablePaginator
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        volunteer = self.get_object(request, object_id)
+        if volunteer is not None:
+            # The page shows e-mail and phone: the audit trail records who looked (django-auditlog).
+            accessed.send(sender=Volunteer, instance=volunteer)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change) -> None:
         # After the inlines too, so a new absence counts.

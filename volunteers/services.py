@@ -191,6 +191,7 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
     its entries for this volunteer go too.
     """
     user = volunteer.user
+    user_id = user.pk
     volunteer_id = volunteer.pk
     # Mails to or about them that are still kept (sent, failed or not yet out) go first.
     addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
@@ -200,6 +201,9 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
     privacy.owner_erase(owner="volunteer", keys=[volunteer_id])
     _admin_history_erase(user=user)
     user.delete()  # cascades to the profile, absences, consents, e-mail addresses
+    # The audit trail recorded the deletion with the deleted values: empty that entry too.
+    privacy.admin_history_erase(model=Volunteer, pks=[volunteer_id])
+    privacy.audit_actor_erase(user_id=user_id)
     logger.info("volunteer erased id=%s", volunteer_id)
 
 

@@ -19,9 +19,17 @@ from core.paginator import LargeTablePaginator
 from core.tasks import queue_after_commit
 from matching.admin.filters import AppointmentFilter
 from matching.admin.statistics import statistics
+from matching.audit import audit_access
 from matching.engine.proposals import proposals_refresh, propose
-from matching.matches.services import MatchError, match_ask, match_cancel, match_reassign
-from matching.models import AccompanimentRequest, Match, MatchEvent
+from matching.matches.asks import WHO_CAN_MAX, WHO_CAN_MIN, match_ask_top
+from matching.matches.services import (
+    MatchError,
+    match_ask,
+    match_cancel,
+    match_reassign,
+    match_refusal_followed_up,
+)
+from matching.models import SEARCHABLE_STATUSES, AccompanimentRequest, Match, MatchEvent
 from matching.requests.selectors import request_matching_overview
 from volunteers.models import Volunteer
 
@@ -35,6 +43,12 @@ class RequestMatchingAdminMixin:
             path("statistik/", wrap(self.statistics_view), name="matching_statistics"),
             path("<int:pk>/anfragen/<int:volunteer_id>/", wrap(self.ask_view), name="matching_request_ask"),
             path("<int:pk>/vorschlaege/", wrap(self.refresh_view), name="matching_request_refresh"),
+            path("<int:pk>/wer-kann/", wrap(self.who_can_view), name="matching_request_who_can"),
+            path(
+                "<int:pk>/begleitung/<int:match_id>/nachbereitet/",
+                wrap(self.followed_up_view),
+                name="matching_match_followed_up",
+            ),
             path(
                 "<int:pk>/begleitung/<int:match_id>/stornieren/", wrap(self.cancel_view), name="matching_match_cancel"
             ),
@@ -68,7 +82,10 @@ class RequestMatchingAdminMixin:
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
+            audit_access(instance=obj)
             extra_context.update(request_matching_overview(escort_request=obj))
+            if obj.status in SEARCHABLE_STATUSES:
+                extra_context["who_can_choices"] = list(range(WHO_CAN_MIN, WHO_CAN_MAX + 1))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _act(self, request: HttpRequest, pk: int, action: Callable[[AccompanimentRequest], str]):
@@ -90,6 +107,34 @@ class RequestMatchingAdminMixin:
             volunteer = get_object_or_404(Volunteer, pk=volunteer_id)
             match_ask(escort_request=obj, volunteer=volunteer, actor=request.user)
             return _("%(name)s ist angefragt und bekommt eine E-Mail.") % {"name": volunteer.display_name}
+
+        return self._act(request, pk, action)
+
+    def who_can_view(self, request, pk: int):
+        """ "Wer kann?": ask the top K proposed volunteers at once; the first to accept gets the escort."""
+
+        def action(obj):
+            try:
+                count = int(request.POST.get("who_can_count", ""))
+            except ValueError:
+                raise MatchError(_("Bitte wählen Sie, wie viele Personen gefragt werden sollen."))
+            asked, skipped = match_ask_top(escort_request=obj, count=count, actor=request.user)
+            for reason in skipped:
+                messages.warning(request, reason)
+            if not asked:
+                raise MatchError(_("Niemand konnte angefragt werden."))
+            names = ", ".join(match.volunteer.display_name for match in asked)
+            return _("Wer kann? %(count)s angefragt: %(names)s. Wer zuerst zusagt, begleitet.") % {
+                "count": len(asked),
+                "names": names,
+            }
+
+        return self._act(request, pk, action)
+
+    def followed_up_view(self, request, pk: int, match_id: int):
+        def action(obj):
+            match_refusal_followed_up(match=get_object_or_404(Match, pk=match_id, request=obj), actor=request.user)
+            return _("Als nachbereitet vermerkt.")
 
         return self._act(request, pk, action)
 

@@ -1,12 +1,16 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.paginator import LargeTablePaginator
+from matching.admin.calls import CallLogInline, CallSavingMixin
 from matching.admin.csv_export import requests_csv_response, requests_for_export
 from matching.admin.filters import AppointmentFilter
+from matching.admin.intake import PhoneIntakeAdminMixin
 from matching.admin.matches import RequestMatchingAdminMixin
 from matching.admin.planning import WeekPlanningAdminMixin
+from matching.admin.queues import OwnerFilter, QueueFilter
 from matching.admin.referrals import ReferralInline, ReferralSavingMixin
 from matching.links import request_status_url
 from matching.models import AccompanimentRequest
@@ -14,12 +18,35 @@ from matching.models import AccompanimentRequest
 
 @admin.register(AccompanimentRequest)
 class AccompanimentRequestAdmin(
-    ReferralSavingMixin, WeekPlanningAdminMixin, RequestMatchingAdminMixin, admin.ModelAdmin
+    CallSavingMixin,
+    ReferralSavingMixin,
+    PhoneIntakeAdminMixin,
+    WeekPlanningAdminMixin,
+    RequestMatchingAdminMixin,
+    admin.ModelAdmin,
 ):
-    list_display = ["__str__", "status", "starts_at", "office", "office_kind", "first_name", "created_at"]
-    list_filter = ["status", "office__kind", AppointmentFilter, "office__verified"]
+    list_display = [
+        "__str__",
+        "status",
+        "starts_at",
+        "office",
+        "office_kind",
+        "first_name",
+        "intake_channel",
+        "owner",
+        "created_at",
+    ]
+    list_filter = [
+        QueueFilter,
+        OwnerFilter,
+        "status",
+        "intake_channel",
+        "office__kind",
+        AppointmentFilter,
+        "office__verified",
+    ]
     search_fields = ["office__name", "office__postal_code__code", "office__city"]
-    list_select_related = ["office"]
+    list_select_related = ["office", "owner"]
     # No date hierarchy: its year/month/day links scan every request's date (0.3 s at 100k); the
     # appointment filter answers the same question from the index.
     ordering = ["starts_at"]
@@ -27,8 +54,8 @@ class AccompanimentRequestAdmin(
     paginator = LargeTablePaginator
     show_full_result_count = False
     raw_id_fields = ["office"]
-    inlines = [ReferralInline]
-    actions = ["export_csv"]
+    inlines = [CallLogInline, ReferralInline]
+    actions = ["take_over", "export_csv"]
     readonly_fields = [
         # The status changes only through the services (form, status page, matching), so history stays true.
         "status",
@@ -47,9 +74,14 @@ class AccompanimentRequestAdmin(
         "filed_by",
         "client_consent_recorded_at",
         "contact_via_initiative",
+        "intake_channel",
+        "consent_recorded_by",
+        "call_needed_since",
+        "call_reason",
     ]
     fieldsets = [
-        (None, {"fields": ["status", "status_link"]}),
+        (None, {"fields": ["status", "status_link", "owner", "intake_channel"]}),
+        (_("Intern"), {"fields": ["internal_notes", "call_needed_since", "call_reason"]}),
         (_("Termin"), {"fields": ["office", "starts_at", "duration_minutes", "purpose"]}),
         (
             _("Person"),
@@ -85,12 +117,30 @@ class AccompanimentRequestAdmin(
                     "cancelled_at",
                     "proposals_run_at",
                     "consent_given_at",
+                    "consent_recorded_by",
                     "privacy_policy_version",
                     "personal_data_erased_at",
                 ]
             },
         ),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            # Only coordinators can own a request; no add/edit buttons for user accounts here.
+            from django.contrib.auth import get_user_model
+
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        owner = form.base_fields.get("owner")
+        if owner is not None:
+            widget = owner.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return form
 
     def has_add_permission(self, request) -> bool:
         # Requests come through the public form (a coordinator on the phone fills it in, too).
@@ -119,6 +169,11 @@ class AccompanimentRequestAdmin(
     def counselling_display(self, escort_request: AccompanimentRequest) -> str:
         return ", ".join(escort_request.counselling_labels) or "–"
 
+    @admin.action(description=_("Übernehmen (ich bin zuständig)"))
+    def take_over(self, request, queryset):
+        taken = queryset.update(owner=request.user)
+        self.message_user(request, _("%(count)s Anfragen übernommen.") % {"count": taken})
+
     @admin.action(description=_("Als CSV exportieren (ohne persönliche Daten)"))
     def export_csv(self, request, queryset):
         return requests_csv_response(requests=requests_for_export(requests=queryset))
@@ -128,5 +183,12 @@ class AccompanimentRequestAdmin(
         if escort_request.pk is None:
             return "–"
         url = request_status_url(escort_request=escort_request)
-        # For people who gave only a phone number: the coordinator can pass the link on.
-        return format_html('<a href="{}" rel="noreferrer" target="_blank">{}</a>', url, url)
+        # For people who gave only a phone number: the coordinator can pass the link on, or print it.
+        confirmation = reverse("admin:matching_request_confirmation", args=[escort_request.pk])
+        return format_html(
+            '<a href="{}" rel="noreferrer" target="_blank">{}</a><br><a href="{}" id="print-confirmation">{}</a>',
+            url,
+            url,
+            confirmation,
+            _("Bestätigung zum Drucken (mit QR-Code)"),
+        )

@@ -37,7 +37,14 @@ def statistics(*, months: int = 12) -> dict[str, Any]:
         .annotate(total=Count("pk"))
         .values_list("outcome", "total")
     )
+    refusals = list(
+        Match.objects.filter(starts_at__date__gte=since, outcome=Outcome.NOT_ADMITTED, refused_by_office__isnull=False)
+        .values("refused_by_office", "refused_by_office__name", "refused_by_office__city")
+        .annotate(total=Count("pk"), open=Count("pk", filter=Q(refusal_followed_up_at__isnull=True)))
+        .order_by("-total", "refused_by_office__name")
+    )
     return {
+        "refusals_by_office": refusals,
         "since": since,
         "statuses": RequestStatus.choices,
         "by_month": by_month,

@@ -5,11 +5,12 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.tasks import RETRY_TRANSIENT
+from core.tasks import RETRY_TRANSIENT, queue_after_commit
 from directory.choices import Language
 from matching.engine.index import office_index_ensure
 from matching.engine.search import Candidate, appointment_slot, candidates_search
@@ -142,8 +143,35 @@ def propose(*, request_id: int) -> None:
     proposals_refresh(request_id=request_id)
 
 
+def _debounce_key(volunteer_id: int) -> str:
+    return f"matching:volunteer-debounce:{volunteer_id}"
+
+
+def volunteer_refresh_debounced(*, volunteer_id: int) -> bool:
+    """Look at open requests near a changed volunteer once per debounce window; never drop a change.
+
+    The first change queues a run at the end of the window and marks it pending;
+    later changes in the window see the mark and rely on that run, which reads
+    the volunteer's state only after clearing the mark. A change after that
+    point queues a run of its own. With tasks running in-process (no broker) the
+    run happens at once and clears the mark, so the next change runs again.
+    Called after commit (``volunteer_changed`` is sent on commit). True if a run was queued.
+    """
+    window = settings.MATCHING_VOLUNTEER_DEBOUNCE_SECONDS
+    # Below the broker's visibility timeout, so Redis never re-delivers a waiting task.
+    countdown = min(window, settings.CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS // 2)
+    # The mark outlives the countdown, so a run that waits in a busy queue still absorbs the changes;
+    # if the run were lost, the mark expires and the next change queues one again.
+    if not cache.add(_debounce_key(volunteer_id), 1, timeout=countdown + window + 60):
+        return False
+    queue_after_commit(requests_near_volunteer_refresh, countdown=countdown, volunteer_id=volunteer_id)
+    return True
+
+
 @shared_task(**RETRY_TRANSIENT)
 def requests_near_volunteer_refresh(*, volunteer_id: int) -> None:
+    # Clear the mark before reading: a change committed from here on queues its own run.
+    cache.delete(_debounce_key(volunteer_id))
 
     proposals_refresh_near_volunteer(volunteer_id=volunteer_id)
 

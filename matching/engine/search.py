@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from core.db import sql_in
 from matching import raw_sql
 from matching.models import (
     ACTIVE_MATCH_STATUSES,
@@ -35,6 +36,8 @@ from volunteers.choices import DAY_PART_HOURS, DayPart, Weekday, availability_po
 logger = logging.getLogger(__name__)
 
 RECENT_DAYS = 30
+# Who said no to a request, or let its ask expire, is not proposed for it again.
+NOT_AGAIN = sql_in((MatchStatus.DECLINED, MatchStatus.EXPIRED))
 
 
 # --- The distance index -----------------------------------------------------------------------------------
@@ -93,7 +96,7 @@ WHERE od.office_id = %(office)s
       AND m.blocked_from < %(block_until)s AND m.blocked_until > %(block_from)s)
   AND NOT EXISTS (
     SELECT 1 FROM matching_match m
-    WHERE m.volunteer_id = v.id AND m.request_id = %(request)s AND m.status = '{declined}')
+    WHERE m.volunteer_id = v.id AND m.request_id = %(request)s AND m.status IN {not_again})
   AND EXISTS (
     SELECT 1 FROM account_emailaddress e
     WHERE e.user_id = v.user_id AND e.verified AND e."primary")
@@ -159,7 +162,7 @@ def candidates_search(
         recent=_RECENT_SQL.format(counted=raw_sql.COUNTED),
         last=_LAST_SQL.format(counted=raw_sql.COUNTED),
         active=raw_sql.ACTIVE,
-        declined=MatchStatus.DECLINED.value,
+        not_again=NOT_AGAIN,
         language_filter="AND (v.languages & %(languages)s) <> 0" if needs_language and languages else "",
         gender_filter="AND v.gender = %(gender)s" if preferred_gender else "",
     )

@@ -160,6 +160,32 @@ def match_mail_cancelled_notice(*, match_id: int) -> int:
     )
 
 
+@transaction.atomic
+def match_mail_ask_reminder(*, match_id: int) -> int:
+    """The one reminder to a volunteer who has not answered an ask; stamped, so it goes out once."""
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.ASKED:
+        return 0
+    if not _stamp(match_id=match_id, field="ask_reminder_sent_at"):
+        return 0
+    return _to_volunteer(match=match, key="match-ask-reminder", template="matching/email/match_ask_reminder")
+
+
+def match_mail_found_elsewhere(*, match_id: int) -> int:
+    """Tell an asked volunteer that someone else took the escort first: "schon gefunden, danke".
+
+    Call inside the transaction of the accept that withdrew their ask."""
+    match = _load(match_id)
+    if match is None:
+        return 0
+    return _to_volunteer(
+        match=match,
+        key="match-found-elsewhere",
+        template="matching/email/match_found_elsewhere",
+        about=[f"volunteer:{match.volunteer_id}"],
+    )
+
+
 def match_mail_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
     """The companion is gone (account erased): coordinators get the admin link, the person a plain note."""
     match = Match.objects.select_related("request", "request__office").filter(pk=match_id).first()

@@ -10,7 +10,10 @@ the database has to refuse them.
 import datetime
 import logging
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +22,12 @@ from psycopg import errors as pg_errors
 from core.tasks import queue_after_commit
 from matching.engine.proposals import propose
 from matching.engine.search import active_match_exists, match_block
+from matching.matches.calls import CallReason, call_needed_mark
 from matching.matches.mails import (
     match_mail_cancelled_notice,
     match_mail_confirmation,
     match_mail_declined_notice,
+    match_mail_found_elsewhere,
     match_mail_invitation,
     match_mail_withdrawn_notice,
 )
@@ -65,6 +70,31 @@ def _record(*, match: Match, kind: str, actor: "AbstractBaseUser | None" = None,
 # --- Coordinator side -------------------------------------------------------------------------------------
 
 
+def volunteer_unmatchable_reason(*, volunteer: Volunteer, escort_request: AccompanimentRequest) -> str | None:
+    """Why this volunteer cannot be asked for this request now, in words for the coordinator; None if they can.
+
+    The same rules as the candidate search, read again at the moment of asking:
+    proposals are a snapshot, and the volunteer may have paused since.
+    """
+    day = timezone.localtime(escort_request.starts_at, ZoneInfo(settings.TIME_ZONE)).date()
+    name = volunteer.display_name
+    if not volunteer.is_active or not volunteer.user.is_active:
+        return _("%(name)s ist nicht aktiv.") % {"name": name}
+    if not volunteer.consents.filter(withdrawn_at__isnull=True).exists():
+        return _("%(name)s hat die Einwilligung widerrufen.") % {"name": name}
+    if not EmailAddress.objects.filter(user_id=volunteer.user_id, verified=True, primary=True).exists():
+        return _("%(name)s hat die E-Mail-Adresse noch nicht bestätigt.") % {"name": name}
+    if volunteer.is_paused_on(day):
+        return _("%(name)s macht bis %(until)s Pause.") % {"name": name, "until": f"{volunteer.paused_until:%d.%m.%Y}"}
+    if volunteer.absences.filter(starts_on__lte=day, ends_on__gte=day).exists():
+        return _("%(name)s ist an diesem Tag abwesend.") % {"name": name}
+    if active_match_exists(
+        volunteer_id=volunteer.pk, starts_at=escort_request.starts_at, ends_at=escort_request.ends_at
+    ):
+        return _("Diese Person ist zu der Zeit schon angefragt oder unterwegs.")
+    return None
+
+
 BUSY = _("Diese Person ist zu der Zeit schon angefragt oder unterwegs.")
 
 
@@ -93,13 +123,17 @@ def _match_ask(
         escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
         if escort_request.status not in SEARCHABLE_STATUSES:
             raise MatchError(_("Für diese Anfrage wird keine Begleitung mehr gesucht."))
-        # NO KEY UPDATE: serialises asks for this volunteer, but not the inserts that only reference the row.
-        if not list(Volunteer.objects.select_for_update(no_key=True).filter(pk=volunteer.pk).values_list("pk")):
-            raise MatchError(_("Diese Person ist nicht mehr auf der Liste."))
-        if active_match_exists(
-            volunteer_id=volunteer.pk, starts_at=escort_request.starts_at, ends_at=escort_request.ends_at
-        ):
-            raise MatchError(BUSY)
+        volunteer = (
+            Volunteer.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("user")
+            .filter(pk=volunteer.pk)
+            .first()
+        )
+        if volunteer is None:
+            raise MatchError(_("Diese Person ist nicht mehr auf der Mitläuferliste."))
+        reason = volunteer_unmatchable_reason(volunteer=volunteer, escort_request=escort_request)
+        if reason:
+            raise MatchError(reason)
         block_from, block_until = match_block(escort_request.starts_at, escort_request.ends_at)
         try:
             # A savepoint, so a refusal by the database leaves the outer transaction usable.
@@ -137,6 +171,7 @@ def match_cancel(*, match: Match, actor: "AbstractBaseUser | None", note: str = 
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
             escort_request.save(update_fields=["status", "updated_at"])
+            call_needed_mark(request_id=escort_request.pk, reason=CallReason.text("lost"))
         match_mail_cancelled_notice(match_id=match.pk)
     logger.info("match cancelled id=%s by coordinator", match.pk)
     queue_after_commit(propose, request_id=escort_request.pk)
@@ -186,6 +221,7 @@ def matches_release_for_volunteer(*, volunteer_id: int, note: str | None = None)
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
             escort_request.save(update_fields=["status", "updated_at"])
+            call_needed_mark(request_id=escort_request.pk, reason=CallReason.text("lost"))
         match_mail_withdrawn_notice(match_id=match.pk, was_accepted=was_accepted)
         queue_after_commit(propose, request_id=escort_request.pk)
         released += 1
@@ -217,6 +253,8 @@ def match_accept(*, match: Match) -> Match:
         match = Match.objects.select_for_update().get(pk=match.pk)
         if match.status == MatchStatus.ACCEPTED:
             return match  # a double click
+        if match.status == MatchStatus.CANCELLED and escort_request.status == RequestStatus.CONFIRMED:
+            raise MatchError(_("Schon gefunden: Jemand anderes hat schon zugesagt. Danke, dass Sie bereit waren!"))
         if match.status != MatchStatus.ASKED or match_is_expired(match=match):
             raise MatchError(_("Diese Anfrage ist nicht mehr offen."))
         if escort_request.status not in SEARCHABLE_STATUSES:
@@ -226,7 +264,9 @@ def match_accept(*, match: Match) -> Match:
         try:
             with transaction.atomic():
                 match.save(update_fields=["status", "decided_at"])
-        except IntegrityError:
+        except IntegrityError as error:
+            if "match_one_accepted_per_request" in str(error):
+                raise MatchError(_("Schon gefunden: Jemand anderes hat schon zugesagt. Danke, dass Sie bereit waren!"))
             raise MatchError(_("Sie haben zu dieser Zeit schon eine andere Begleitung."))
         _record(match=match, kind=MatchEvent.Kind.ACCEPTED, actor=match.volunteer.user, role=Role.VOLUNTEER)
         escort_request.status = RequestStatus.CONFIRMED
@@ -239,8 +279,9 @@ def match_accept(*, match: Match) -> Match:
             _record(
                 match=other, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("jemand anderes hat zugesagt")
             )
-            match_mail_cancelled_notice(match_id=other.pk)
+            match_mail_found_elsewhere(match_id=other.pk)
         escort_request.proposals.all().delete()
+        call_needed_mark(request_id=escort_request.pk, reason=CallReason.text("found"))
         match_mail_confirmation(match_id=match.pk)
     logger.info("match accepted id=%s request=%s", match.pk, escort_request.pk)
     return match
@@ -277,7 +318,10 @@ def match_record_outcome(*, match: Match, outcome: str) -> Match:
             raise MatchError(_("Der Termin hat noch nicht stattgefunden."))
         match.status = MatchStatus.DONE
         match.outcome = outcome
-        match.save(update_fields=["status", "outcome"])
+        if outcome == Outcome.NOT_ADMITTED:
+            # The request's office, for the refusals per office; the debrief asks what was said.
+            match.refused_by_office_id = match.request.office_id
+        match.save(update_fields=["status", "outcome", "refused_by_office"])
         _record(
             match=match, kind=MatchEvent.Kind.OUTCOME, actor=match.volunteer.user, role=Role.VOLUNTEER, note=outcome
         )
@@ -286,6 +330,28 @@ def match_record_outcome(*, match: Match, outcome: str) -> Match:
             status=RequestStatus.DONE if took_place else RequestStatus.CANCELLED,
             updated_at=timezone.now(),
         )
+    return match
+
+
+def match_record_refusal(*, match: Match, said: str) -> Match:
+    """The "nicht zugelassen" debrief: what the office said, in the volunteer's words (for the follow-up)."""
+    if match.outcome != Outcome.NOT_ADMITTED:
+        raise MatchError(_("Zu dieser Begleitung können wir keine Rückmeldung speichern."))
+    said = said.strip()[:1000]
+    if not said:
+        raise MatchError(_("Bitte schreiben Sie kurz, was gesagt wurde."))
+    Match.objects.filter(pk=match.pk).update(refusal_said=said)
+    match.refusal_said = said
+    return match
+
+
+def match_refusal_followed_up(*, match: Match, actor) -> Match:
+    """A coordinator took the refusal up (with the office, the person): it leaves the queue."""
+    if match.outcome != Outcome.NOT_ADMITTED:
+        raise MatchError(_("Hier gab es keine Abweisung."))
+    match.refusal_followed_up_at = timezone.now()
+    match.save(update_fields=["refusal_followed_up_at"])
+    _record(match=match, kind=MatchEvent.Kind.OUTCOME, actor=actor, role=Role.COORDINATOR, note=_("nachbereitet"))
     return match
 
 

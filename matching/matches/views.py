@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from matching.links import token_page
 from matching.matches import selectors
 from matching.matches import services as match_services
-from matching.models import MatchStatus, Outcome
+from matching.models import MatchStatus, Outcome, RequestStatus
 
 
 class DeclineForm(forms.Form):
@@ -27,6 +27,15 @@ class DeclineForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices)
+
+
+class RefusalForm(forms.Form):
+    refusal_said = forms.CharField(
+        label=gettext_lazy("Was wurde am Amt gesagt? Wer hat es gesagt (Stelle, nicht Name)?"),
+        help_text=gettext_lazy("Zum Beispiel: „Begleitpersonen sind hier nicht erlaubt“ – an der Eingangszone."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -62,7 +71,13 @@ def match_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "matching/match.html",
-        {"match": match, "escort_request": match.request, "decline_form": decline_form, "MatchStatus": MatchStatus},
+        {
+            "match": match,
+            "escort_request": match.request,
+            "decline_form": decline_form,
+            "found_elsewhere": match.status == MatchStatus.CANCELLED
+            and match.request.status in (RequestStatus.CONFIRMED, RequestStatus.DONE),
+        },
     )
 
 
@@ -73,6 +88,17 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
     match = selectors.match_by_token(token=token)
     if match is None or match.volunteer_id is None or match.status not in (MatchStatus.ACCEPTED, MatchStatus.DONE):
         return _not_found(request)
+    if request.method == "POST" and "refusal_said" in request.POST:
+        refusal = RefusalForm(request.POST)
+        if refusal.is_valid():
+            try:
+                match_services.match_record_refusal(match=match, said=refusal.cleaned_data["refusal_said"])
+                messages.success(request, _("Danke! Wir sprechen das beim Amt an."))
+            except match_services.MatchError as error:
+                messages.error(request, str(error))
+        else:
+            messages.error(request, _("Bitte schreiben Sie kurz, was gesagt wurde (höchstens 1000 Zeichen)."))
+        return redirect("einsatz:feedback", token=token)
     if request.method == "POST":
         form = OutcomeForm(request.POST)
         if form.is_valid():
@@ -84,4 +110,7 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.error(request, _("Bitte wählen Sie eine der Antworten."))
         return redirect("einsatz:feedback", token=token)
-    return render(request, "matching/match_feedback.html", {"match": match, "outcomes": Outcome.choices})
+    context = {"match": match, "outcomes": Outcome.choices}
+    if match.outcome == Outcome.NOT_ADMITTED and not match.refusal_said:
+        context["refusal_form"] = RefusalForm()
+    return render(request, "matching/match_feedback.html", context)

@@ -18,6 +18,8 @@ class MatchStatus(models.TextChoices):
     DECLINED = "declined", _("abgesagt (Begleitung)")
     CANCELLED = "cancelled", _("storniert")
     DONE = "done", _("abgeschlossen")
+    # Nobody answered within MATCH_ASK_EXPIRE_HOURS (or before the appointment came close).
+    EXPIRED = "expired", _("abgelaufen (keine Antwort)")
 
 
 # A volunteer holds at most one of these at any time (plus the buffer around it).
@@ -55,11 +57,25 @@ class Match(models.Model):
     blocked_until = models.DateTimeField(editable=False)
     decline_reason = models.CharField(_("Grund der Absage"), max_length=300, blank=True)
     outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices, blank=True)
+    # "Nicht zugelassen": which office turned the companion away and what was said, for the talk
+    # with the office's management. The words may name people, so the purge blanks them.
+    refused_by_office = models.ForeignKey(
+        "directory.Office",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="refusals",
+        verbose_name=_("abgewiesen von"),
+    )
+    refusal_said = models.TextField(_("Was wurde gesagt?"), max_length=1000, blank=True)
+    refusal_followed_up_at = models.DateTimeField(_("nachbereitet am"), null=True, blank=True)
     # Claimed with a conditional UPDATE before a mail goes out, so a task
     # delivered twice sends it once (see match_services._claim).
     invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The one reminder to answer an ask (MATCH_ASK_REMIND_HOURS), claimed like the mails above.
+    ask_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     feedback_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angefragt am"), auto_now_add=True)
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
@@ -106,6 +122,7 @@ class MatchEvent(models.Model):
         CANCELLED = "cancelled", _("storniert")
         REASSIGNED = "reassigned", _("neu vergeben")
         OUTCOME = "outcome", _("Rückmeldung")
+        EXPIRED = "expired", _("abgelaufen")
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("Ereignis"), max_length=20, choices=Kind.choices)

@@ -52,6 +52,12 @@ class ContactChannel(models.TextChoices):
     PHONE = "phone", _("Telefon")
 
 
+class IntakeChannel(models.TextChoices):
+    WEB = "web", _("Formular")
+    PHONE = "phone", _("Telefon")
+    INITIATIVE = "initiative", _("Initiative")
+
+
 class AccompanimentRequest(models.Model):
     """A person asks for someone to go with them to an office appointment.
 
@@ -123,6 +129,39 @@ class AccompanimentRequest(models.Model):
 
     consent_given_at = models.DateTimeField(_("Einwilligung erteilt am"))
     privacy_policy_version = models.CharField(_("Version der Datenschutzerklärung"), max_length=40)
+    # How the request came in; a phone request's consent was given verbally to this coordinator.
+    intake_channel = models.CharField(
+        _("Eingang"), max_length=20, choices=IntakeChannel.choices, default=IntakeChannel.WEB
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mündliche Einwilligung aufgenommen von"),
+    )
+
+    # The coordinators' workspace. Notes are internal (never shown to the person or the volunteer) and
+    # personal data: the purge erases them.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zuständig"),
+    )
+    internal_notes = models.TextField(
+        _("Interne Notizen"),
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+        help_text=_("Nur für Koordinator*innen; nie für die Person oder die Begleitung sichtbar."),
+    )
+    # Something changed for a person reachable only by phone: they must be called (call queue).
+    call_needed_since = models.DateTimeField(_("Anruf nötig seit"), null=True, blank=True)
+    call_reason = models.CharField(_("Anruf nötig, weil"), max_length=200, blank=True)
 
     created_at = models.DateTimeField(_("eingegangen am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
@@ -180,6 +219,13 @@ class AccompanimentRequest(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.personal_data_erased_at is not None
+
+    @property
+    def is_phone_only(self) -> bool:
+        """Reachable only by phone: no e-mail, or asked to be called (and not through an initiative)."""
+        if self.contact_via_initiative or not self.phone:
+            return False
+        return not self.email or self.preferred_contact == ContactChannel.PHONE
 
     @property
     def language_labels(self) -> list[str]:
@@ -240,3 +286,39 @@ class Referral(models.Model):
 
 # Requests in these states still look for a companion.
 SEARCHABLE_STATUSES = (RequestStatus.RECEIVED, RequestStatus.SEARCHING)
+
+
+class CallLog(models.Model):
+    """A coordinator's call to the person of a request: when, reached or not, what was agreed.
+
+    The note is personal data and is erased by the purge.
+    """
+
+    request = models.ForeignKey(
+        AccompanimentRequest, on_delete=models.CASCADE, related_name="calls", verbose_name=_("Anfrage")
+    )
+    called_at = models.DateTimeField(_("angerufen am"), auto_now_add=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("von"),
+    )
+    reached = models.BooleanField(_("erreicht"), default=False)
+    note = models.TextField(
+        _("Was wurde besprochen?"),
+        max_length=MESSAGE_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)],
+    )
+
+    class Meta:
+        verbose_name = _("Anruf")
+        verbose_name_plural = _("Anrufe")
+        ordering = ["called_at", "id"]
+
+    def __str__(self) -> str:
+        return str(_("Anruf %(id)s") % {"id": self.pk})

@@ -18,11 +18,13 @@ from core.tasks import queue_after_commit
 from directory import services as directory_services
 from directory.models import Initiative, Office
 from matching.engine.proposals import propose
+from matching.matches.calls import CallReason, call_needed_mark
 from matching.matches.services import matches_release_for_request
 from matching.models import (
     OPEN_STATUSES,
     AccompanimentRequest,
     ContactChannel,
+    IntakeChannel,
     RequestStatus,
     new_request_token,
 )
@@ -89,6 +91,8 @@ def request_create(
     filed_by: "AbstractBaseUser | None" = None,
     client_consent_recorded_at: datetime.datetime | None = None,
     contact_via_initiative: bool = False,
+    intake_channel: str = IntakeChannel.WEB,
+    consent_recorded_by=None,
 ) -> tuple[AccompanimentRequest, bool]:
     """Save a request, or find the same one sent minutes ago.
 
@@ -160,12 +164,17 @@ def request_create_for_initiative(
         filed_by=filed_by,
         client_consent_recorded_at=timezone.now(),
         contact_via_initiative=use_initiative_contact,
+        intake_channel=IntakeChannel.INITIATIVE,
         **request_data,
     )
 
 
 def _after_change(*, escort_request: AccompanimentRequest, event: str) -> None:
     if event in (Event.RESCHEDULED, Event.CANCELLED):
+        call_needed_mark(
+            request_id=escort_request.pk,
+            reason=CallReason.text("rescheduled" if event == Event.RESCHEDULED else "cancelled"),
+        )
         # A companion asked for, or confirmed for, the old appointment is released and told.
         matches_release_for_request(escort_request=escort_request)
     if event in (Event.CREATED, Event.RESCHEDULED):

@@ -168,6 +168,8 @@ def change_data(request, *, referrals: list[dict], existing: list[Referral] = ()
         "referrals-INITIAL_FORMS": str(len(existing)),
         "referrals-MIN_NUM_FORMS": "0",
         "referrals-MAX_NUM_FORMS": "1000",
+        "calls-TOTAL_FORMS": "0",
+        "calls-INITIAL_FORMS": "0",
         "_continue": "1",
     }
     rows = [{"id": str(referral.pk), "request": str(request.pk), **row} for referral, row in existing]
