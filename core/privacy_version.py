@@ -6,5 +6,5 @@ both lines below are updated, so every consent records the policy it really saw.
 No Django imports: the settings read ``POLICY_VERSION``.
 """
 
-POLICY_VERSION = "2026-12-01"
-REGISTER_SHA256 = "20c09fb5ec4ff94da15d0e2918bacc4fe1000004cc6b55e5f7a1922023abbb37"
+POLICY_VERSION = "2026-12-02"
+REGISTER_SHA256 = "5f422fd2b24f898883c7846d4cead5193208fcec072b9130aaf1bddaeb840d8c"

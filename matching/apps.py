@@ -9,3 +9,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from matching import signals  # noqa: F401  (connects the receivers)
+        from matching.matches.profile import my_escorts_section
+        from volunteers import profile_sections
+
+        profile_sections.register(my_escorts_section)

@@ -7,6 +7,9 @@ def site(request) -> dict:
         "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
         "REQUEST_RETENTION_DAYS": settings.REQUEST_RETENTION_DAYS,
         "IMPRINT": settings.IMPRINT,
+        "SITE_URL": settings.SITE_URL,
+        "COORDINATOR_PHONE": settings.COORDINATOR_PHONE,
+        "MATCH_CANCEL_CALL_HOURS": settings.MATCH_CANCEL_CALL_HOURS,
         "VOLUNTEER_UNVERIFIED_DAYS": settings.VOLUNTEER_UNVERIFIED_DAYS,
         # Evaluated only where a template asks (the menu, for signed-in users): one query then.
         "user_home_url": SimpleLazyObject(lambda: _home_url(request)),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView, TemplateView
 
 from mitlaeufer import views
+from volunteers import views as volunteer_views
 
 # Admin logins go through allauth's rate limits for failed logins.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,9 +16,11 @@ admin.site.site_title = "Mitläufer"
 urlpatterns = [
     path("", TemplateView.as_view(template_name="pages/home.html"), name="home"),
     path("datenschutz/", views.privacy_page, name="privacy"),
+    path("flyer/", views.flyer, name="flyer"),
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
     path("healthz", views.healthz, name="healthz"),
     path("mitmachen/", account_views.signup, name="signup"),
+    path("mitmachen/einweisung/", volunteer_views.briefing, name="briefing"),
     path("konto/", include("allauth.urls")),
     path("profil/", include("volunteers.urls")),
     path("anfrage/", include("matching.requests.urls")),

@@ -8,12 +8,13 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils import timezone
 
 from core.mail import coordinator_addresses, mail_send, mail_send_once
 from core.tasks import RETRY_TRANSIENT
 from matching.links import match_url, request_admin_url, request_status_url
+from matching.matches.calendar import CONTENT_TYPE, match_ics, request_ics
 from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
 from matching.models import Match, MatchStatus
 
@@ -60,14 +61,21 @@ def match_send_invitation(*, match_id: int) -> bool:
         field="invitation_sent_at",
         send=lambda: mail_send(
             template="matching/email/match_invitation",
-            context={"match": match, "escort_request": match.request, "url": match_url(match=match)},
+            context={
+                "match": match,
+                "escort_request": match.request,
+                "url": match_url(match=match),
+                "briefing_url": settings.SITE_URL + reverse("briefing"),
+            },
             to=[match.volunteer.user.email],
             language=match.volunteer.language,
         ),
     )
 
 
-def _send_to_both_sides(*, match_id: int, field: str, template: str, volunteer_attachments=None) -> bool:
+def _send_to_both_sides(
+    *, match_id: int, field: str, template: str, volunteer_attachments=None, requester_attachments=None
+) -> bool:
     """Mail ``<template>_volunteer`` to the companion and ``<template>_requester`` to the person (if they gave
     an e-mail), once per match: ``field`` is the claimed timestamp."""
     match = _load(match_id)
@@ -78,7 +86,14 @@ def _send_to_both_sides(*, match_id: int, field: str, template: str, volunteer_a
     def send() -> None:
         mail_send(
             template=f"{template}_volunteer",
-            context={"match": match, "escort_request": escort_request, "url": match_url(match=match)},
+            context={
+                "match": match,
+                "escort_request": escort_request,
+                "url": match_url(match=match),
+                "profile_url": settings.SITE_URL + reverse("volunteers:profile"),
+                "briefing_url": settings.SITE_URL + reverse("briefing"),
+                "cancel_call_hours": settings.MATCH_CANCEL_CALL_HOURS,
+            },
             to=[match.volunteer.user.email],
             language=match.volunteer.language,
             attachments=volunteer_attachments(match) if volunteer_attachments else (),
@@ -93,18 +108,26 @@ def _send_to_both_sides(*, match_id: int, field: str, template: str, volunteer_a
                 },
                 to=[escort_request.email],
                 language=escort_request.language,
+                attachments=requester_attachments(match) if requester_attachments else (),
             )
 
     return _send_claimed(match_id=match.pk, field=field, send=send)
 
 
 def match_send_confirmation(*, match_id: int) -> bool:
-    """To the volunteer: the person's contact and a calendar file. To the person: who comes."""
+    """To the volunteer: the person's contact and a calendar file. To the person: who comes, and a calendar file."""
     return _send_to_both_sides(
         match_id=match_id,
         field="confirmation_sent_at",
         template="matching/email/match_confirmed",
-        volunteer_attachments=lambda match: [("termin.ics", match_ics(match=match), "text/calendar")],
+        volunteer_attachments=lambda match: [("termin.ics", match_ics(match=match), CONTENT_TYPE)],
+        requester_attachments=lambda match: [
+            (
+                "termin.ics",
+                request_ics(escort_request=match.request, companion=match.volunteer.display_name),
+                CONTENT_TYPE,
+            )
+        ],
     )
 
 
@@ -134,17 +157,54 @@ def match_send_feedback_request(*, match_id: int) -> bool:
 
 
 def match_send_cancelled_notice(*, match_id: int) -> bool:
-    """Tell the volunteer they are no longer needed."""
+    """Tell the volunteer they are no longer needed; one who had the calendar file gets its cancellation."""
     match = _load(match_id)
     if match is None or match.status != MatchStatus.CANCELLED:
         return False
+    had_calendar = match.confirmation_sent_at is not None
     return mail_send_once(
         key=f"match-cancelled:{match_id}",
         template="matching/email/match_cancelled",
         context={"match": match, "escort_request": match.request},
         to=[match.volunteer.user.email],
         language=match.volunteer.language,
+        attachments=[("absage.ics", match_ics(match=match, cancelled=True), CONTENT_TYPE)] if had_calendar else (),
     )
+
+
+def match_send_backed_out_notice(*, match_id: int) -> int:
+    """The volunteer gave an escort back: the person is told kindly, the coordinators get the admin link,
+    the volunteer the calendar cancellation."""
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.BACKED_OUT:
+        return 0
+    escort_request = match.request
+    sent = mail_send_once(
+        key=f"match-backed-out:{match_id}:volunteer",
+        template="matching/email/match_backed_out_volunteer",
+        context={"match": match, "escort_request": escort_request},
+        to=[match.volunteer.user.email],
+        language=match.volunteer.language,
+        attachments=[("absage.ics", match_ics(match=match, cancelled=True), CONTENT_TYPE)],
+    )
+    recipients = coordinator_addresses()
+    if recipients:
+        sent += mail_send_once(
+            key=f"match-backed-out:{match_id}:coordinators",
+            template="matching/email/coordinator_backed_out",
+            context={"match": match, "admin_url": request_admin_url(escort_request=escort_request)},
+            language=settings.LANGUAGE_CODE,
+            bcc=recipients,
+        )
+    if escort_request.email and not escort_request.is_erased:
+        sent += mail_send_once(
+            key=f"match-backed-out:{match_id}:person",
+            template="matching/email/match_backed_out_requester",
+            context={"escort_request": escort_request, "status_url": request_status_url(escort_request=escort_request)},
+            to=[escort_request.email],
+            language=escort_request.language,
+        )
+    return sent
 
 
 def match_send_withdrawn_notice(*, match_id: int, was_accepted: bool) -> int:
@@ -189,28 +249,6 @@ def match_send_declined_notice(*, match_id: int) -> bool:
     )
 
 
-def match_ics(*, match: Match) -> str:
-    """An iCalendar file for the volunteer's calendar."""
-    from icalendar import Calendar, Event
-
-    escort_request = match.request
-    office = escort_request.office
-    calendar = Calendar()
-    calendar.add("prodid", "-//Mitläufer//Begleitung//DE")
-    calendar.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"match-{match.pk}@mitlaeufer")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", match.starts_at)
-    event.add("dtend", match.ends_at)
-    with translation.override(match.volunteer.language):
-        event.add("summary", _("Begleitung: %(office)s") % {"office": office.name})
-    event.add("location", ", ".join(part for part in (office.street, f"{office.postal_code_id} {office.city}") if part))
-    event.add("url", match_url(match=match))
-    calendar.add_component(event)
-    return calendar.to_ical().decode()
-
-
 @shared_task(**RETRY_TRANSIENT)
 def match_invitation(*, match_id: int) -> None:
     match_send_invitation(match_id=match_id)
@@ -224,6 +262,11 @@ def match_confirmation(*, match_id: int) -> None:
 @shared_task(**RETRY_TRANSIENT)
 def match_cancelled_notice(*, match_id: int) -> None:
     match_send_cancelled_notice(match_id=match_id)
+
+
+@shared_task(**RETRY_TRANSIENT)
+def match_backed_out_notice(*, match_id: int) -> None:
+    match_send_backed_out_notice(match_id=match_id)
 
 
 @shared_task(**RETRY_TRANSIENT)

@@ -10,6 +10,7 @@ the database has to refuse them.
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from core.tasks import queue_after_commit
 from matching.engine.proposals import propose
 from matching.engine.search import active_match_exists, match_block
 from matching.matches.mails import (
+    match_backed_out_notice,
     match_cancelled_notice,
     match_confirmation,
     match_declined_notice,
@@ -63,6 +65,9 @@ def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, act
         escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
         if escort_request.status not in SEARCHABLE_STATUSES:
             raise MatchError(_("Für diese Anfrage wird keine Begleitung mehr gesucht."))
+        # The search passes them over; a coordinator picking someone by hand must not skip the briefing either.
+        if not Volunteer.objects.filter(pk=volunteer.pk, briefed_at__isnull=False).exists():
+            raise MatchError(_("Diese Person hat die Einweisung noch nicht bestätigt. Wir fragen sie erst danach."))
         if active_match_exists(
             volunteer_id=volunteer.pk, starts_at=escort_request.starts_at, ends_at=escort_request.ends_at
         ):
@@ -99,7 +104,8 @@ def match_cancel(*, match: Match, actor, note: str = "") -> Match:
         was_accepted = match.status == MatchStatus.ACCEPTED
         match.status = MatchStatus.CANCELLED
         match.decided_at = timezone.now()
-        match.save(update_fields=["status", "decided_at"])
+        match.calendar_sequence += 1  # the volunteer's calendar gets a cancellation
+        match.save(update_fields=["status", "decided_at", "calendar_sequence"])
         _record(match=match, kind=MatchEvent.Kind.CANCELLED, actor=actor, role=Role.COORDINATOR, note=note)
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
@@ -126,7 +132,8 @@ def matches_release_for_request(*, escort_request: AccompanimentRequest) -> int:
     for match in Match.objects.select_for_update().filter(request=escort_request, status__in=ACTIVE_MATCH_STATUSES):
         match.status = MatchStatus.CANCELLED
         match.decided_at = timezone.now()
-        match.save(update_fields=["status", "decided_at"])
+        match.calendar_sequence += 1
+        match.save(update_fields=["status", "decided_at", "calendar_sequence"])
         _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Termin abgesagt oder verlegt"))
         queue_after_commit(match_cancelled_notice, match_id=match.pk)
         released += 1
@@ -229,6 +236,50 @@ def match_decline(*, match: Match, reason: str = "") -> Match:
     logger.info("match declined id=%s request=%s", match.pk, match.request_id)
     queue_after_commit(match_declined_notice, match_id=match.pk)
     queue_after_commit(propose, request_id=match.request_id)
+    return match
+
+
+def match_must_call(*, match: Match, now: datetime.datetime | None = None) -> bool:
+    """Too close to the appointment to cancel online: the volunteer calls the coordinators instead."""
+    return match.starts_at - (now or timezone.now()) < datetime.timedelta(hours=settings.MATCH_CANCEL_CALL_HOURS)
+
+
+def match_back_out(*, match: Match, reason: str, now: datetime.datetime | None = None) -> Match:
+    """The volunteer gives back an accepted escort, with a short reason.
+
+    The person is told kindly, the coordinators are told, and the request searches
+    again at once. Within ``MATCH_CANCEL_CALL_HOURS`` of the appointment a search is
+    unlikely to find someone in time, so the volunteer must call the coordinators instead.
+    """
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise MatchError(_("Bitte schreiben Sie kurz, warum Sie absagen."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        escort_request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if match.status == MatchStatus.BACKED_OUT:
+            return match  # a double click
+        if match.status != MatchStatus.ACCEPTED or match.starts_at <= now:
+            raise MatchError(_("Diese Begleitung können Sie nicht mehr absagen."))
+        if match_must_call(match=match, now=now):
+            raise MatchError(
+                _("Der Termin ist bald. Bitte rufen Sie die Koordination an: %(phone)s")
+                % {"phone": settings.COORDINATOR_PHONE}
+            )
+        match.status = MatchStatus.BACKED_OUT
+        match.decided_at = now
+        match.decline_reason = reason
+        match.calendar_sequence += 1
+        match.save(update_fields=["status", "decided_at", "decline_reason", "calendar_sequence"])
+        # The reason stays on the match (erased with it); the event only records that it happened.
+        _record(match=match, kind=MatchEvent.Kind.BACKED_OUT, actor=match.volunteer.user, role=Role.VOLUNTEER)
+        if escort_request.status == RequestStatus.CONFIRMED:
+            escort_request.status = RequestStatus.SEARCHING
+            escort_request.save(update_fields=["status", "updated_at"])
+    logger.info("match backed out id=%s request=%s", match.pk, escort_request.pk)
+    queue_after_commit(match_backed_out_notice, match_id=match.pk)
+    queue_after_commit(propose, request_id=escort_request.pk)
     return match
 
 

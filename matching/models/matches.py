@@ -17,6 +17,9 @@ class MatchStatus(models.TextChoices):
     ACCEPTED = "accepted", _("zugesagt")
     DECLINED = "declined", _("abgesagt (Begleitung)")
     CANCELLED = "cancelled", _("storniert")
+    # The volunteer gave back an escort they had accepted; the request searches again. Its own
+    # status, so coordinators' queues can list these (the reason is in decline_reason).
+    BACKED_OUT = "backed_out", _("von der Begleitung zurückgegeben")
     DONE = "done", _("abgeschlossen")
 
 
@@ -55,6 +58,8 @@ class Match(models.Model):
     blocked_until = models.DateTimeField(editable=False)
     decline_reason = models.CharField(_("Grund der Absage"), max_length=300, blank=True)
     outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices, blank=True)
+    # iCalendar SEQUENCE of the volunteer's event (UID match-<id>): raised when it is cancelled.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     # Claimed with a conditional UPDATE before a mail goes out, so a task
     # delivered twice sends it once (see match_services._claim).
     invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -92,6 +97,11 @@ class Match(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_MATCH_STATUSES
 
+    @property
+    def is_current_escort(self) -> bool:
+        """The volunteer goes (or went) along: what their calendar shows as a live event."""
+        return self.status in (MatchStatus.ACCEPTED, MatchStatus.DONE)
+
 
 class MatchEvent(models.Model):
     """Every change to a match: who did what, and when."""
@@ -101,6 +111,7 @@ class MatchEvent(models.Model):
         ACCEPTED = "accepted", _("zugesagt")
         DECLINED = "declined", _("abgesagt")
         CANCELLED = "cancelled", _("storniert")
+        BACKED_OUT = "backed_out", _("von der Begleitung zurückgegeben")
         REASSIGNED = "reassigned", _("neu vergeben")
         OUTCOME = "outcome", _("Rückmeldung")
 

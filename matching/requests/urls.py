@@ -10,6 +10,8 @@ urlpatterns = [
     path("geloescht/", views.request_erased, name="erased"),
     path("<str:token>/", views.request_status, name="status"),
     path("<str:token>/absagen/", views.request_cancel, name="cancel"),
+    path("<str:token>/termin.ics", views.request_calendar, name="calendar"),
+    path("<str:token>/hinweis-fuer-das-amt/", views.request_office_notice, name="notice"),
     path("<str:token>/aendern/", views.request_reschedule, name="reschedule"),
     path("<str:token>/loeschen/", views.request_erase, name="erase"),
 ]
