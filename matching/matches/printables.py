@@ -8,6 +8,7 @@ the person's language where that differs, so they know what they hand over.
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from directory.choices import OfficeKind
@@ -26,7 +27,7 @@ def office_notice_languages(*, escort_request: AccompanimentRequest) -> list[str
 
 
 def office_notice_response(
-    request: HttpRequest, *, escort_request: AccompanimentRequest, companion: str
+    request: HttpRequest, *, escort_request: AccompanimentRequest, companion: str, back_url: str
 ) -> HttpResponse:
     return render(
         request,
@@ -35,6 +36,7 @@ def office_notice_response(
             "escort_request": escort_request,
             "office": escort_request.office,
             "companion": companion,
+            "back_url": back_url,
             "languages": office_notice_languages(escort_request=escort_request),
             # Outside social law (the Ausländerbehörde) the same rule comes from § 14 VwVfG.
             "is_immigration": escort_request.office.kind == OfficeKind.IMMIGRATION,
@@ -48,4 +50,9 @@ def match_office_notice(request: HttpRequest, token: str) -> HttpResponse:
     match = selectors.match_by_token(token=token)
     if match is None or match.volunteer_id is None or match.status != MatchStatus.ACCEPTED:
         return render(request, "matching/match_not_found.html", status=404)
-    return office_notice_response(request, escort_request=match.request, companion=match.volunteer.display_name)
+    return office_notice_response(
+        request,
+        escort_request=match.request,
+        companion=match.volunteer.display_name,
+        back_url=reverse("einsatz:match", kwargs={"token": match.token}),
+    )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -210,4 +211,9 @@ def request_office_notice(request: HttpRequest, token: str) -> HttpResponse:
     )
     if escort_request is None or companion is None or companion.volunteer is None or not escort_request.is_open:
         return _not_found(request)
-    return office_notice_response(request, escort_request=escort_request, companion=companion.volunteer.display_name)
+    return office_notice_response(
+        request,
+        escort_request=escort_request,
+        companion=companion.volunteer.display_name,
+        back_url=reverse("matching:status", kwargs={"token": token}),
+    )

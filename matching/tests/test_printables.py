@@ -98,6 +98,10 @@ def test_the_notice_is_reachable_from_the_escort_page_and_the_status_page(client
     person = client.get(f"/anfrage/{match.request.token}/hinweis-fuer-das-amt/")
     assert person.status_code == 200
     assert match.volunteer.display_name in person.content.decode()
+    # "zurück" leads to the page the notice was opened from.
+    assert f'href="/anfrage/{match.request.token}/"' in person.content.decode()
+    volunteer_notice = client.get(f"/einsatz/{match.token}/hinweis-fuer-das-amt/").content.decode()
+    assert f'href="/einsatz/{match.token}/"' in volunteer_notice
 
 
 def test_the_notice_comes_in_german_and_the_persons_language(client, coordinator):
