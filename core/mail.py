@@ -62,7 +62,12 @@ Attachment = tuple[str, str, str]  # file name, content, MIME type
 
 def mail_render(*, template: str, context: dict, language: str) -> tuple[str, str]:
     """Subject (one line) and body of a mail, rendered in ``language`` without HTML escaping."""
-    context = {"site_url": settings.SITE_URL, "team_email": settings.IMPRINT["email"], **context}
+    context = {
+        "site_url": settings.SITE_URL,
+        "team_email": settings.IMPRINT["email"],
+        "coordinator_phone": settings.COORDINATOR_PHONE,
+        **context,
+    }
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
         body = render_to_string(f"{template}.txt", context, using="text")

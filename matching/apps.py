@@ -12,3 +12,7 @@ class MatchingConfig(AppConfig):
         from matching.audit import audit_register
 
         audit_register()
+        from matching.matches.profile import my_escorts_section
+        from volunteers import profile_sections
+
+        profile_sections.register(my_escorts_section)

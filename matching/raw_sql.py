@@ -10,10 +10,12 @@ definition and a new migration; never edit one that a migration has run.
 """
 
 from core.db import sql_in
-from matching.models.matches import ACTIVE_MATCH_STATUSES, COUNTED_MATCH_STATUSES
+from matching.models.matches import ACTIVE_MATCH_STATUSES, COUNTED_MATCH_STATUSES, MatchStatus
 
 ACTIVE = sql_in(ACTIVE_MATCH_STATUSES)
 COUNTED = sql_in(COUNTED_MATCH_STATUSES)
+# A volunteer who said no to a request, gave it back, or let the ask expire, is not proposed for it again.
+GAVE_UP = sql_in((MatchStatus.DECLINED, MatchStatus.BACKED_OUT, MatchStatus.EXPIRED))
 
 # --- matching/0002: the distance index's and the volunteers' covering indexes, the double-booking guard
 
@@ -66,3 +68,16 @@ MATCH_COUNTED_STARTS_INDEX = (
     f"CREATE INDEX IF NOT EXISTS match_counted_starts ON matching_match (volunteer_id, starts_at) "
     f"WHERE status IN {COUNTED}"
 )
+
+# --- matching/0008: the covering index only holds volunteers who confirmed the briefing (volunteers/0004)
+
+VOLUNTEER_COVER_INDEX_DROP = "DROP INDEX IF EXISTS volunteer_matching_cover"
+VOLUNTEER_BRIEFED_COVER_INDEX = {
+    "postgresql": "CREATE INDEX IF NOT EXISTS volunteer_matching_cover_briefed ON volunteers_volunteer "
+    "(postal_code, radius_km) INCLUDE (id, user_id, availability, office_kinds, languages, gender, paused_until) "
+    "WHERE is_active AND briefed_at IS NOT NULL",
+    "sqlite": "CREATE INDEX IF NOT EXISTS volunteer_matching_cover_briefed ON volunteers_volunteer "
+    "(postal_code, radius_km, id, user_id, availability, office_kinds, languages, gender, paused_until) "
+    "WHERE is_active AND briefed_at IS NOT NULL",
+}
+VOLUNTEER_BRIEFED_COVER_INDEX_DROP = "DROP INDEX IF EXISTS volunteer_matching_cover_briefed"

@@ -23,6 +23,8 @@ DEMO_DOMAINS = ("example", "example.com", "example.net", "example.org")
 LOCAL_SUFFIXES = ("localhost", "local")
 # The demo Impressum as shipped in settings.py (IMPRINT_* unset).
 DEMO_IMPRINT_VALUES = ("Mitläufer-Initiative (Demo)", "Musterstraße 1")
+# The coordinators' phone as shipped in settings.py: printed on flyers and shown to volunteers who must call.
+DEMO_COORDINATOR_PHONE = "0203 123 456 78"
 # The key the Dockerfile uses for collectstatic at build time; it is in every image.
 BUILD_ONLY_SECRET_PREFIX = "build-only-"  # noqa: S105  (a known-bad value we refuse)
 PLACEHOLDER_SECRET_PREFIX = "change-me"  # noqa: S105  (a known-bad value we refuse)
@@ -96,6 +98,21 @@ def imprint_check() -> list[Error]:
                 f"The Impressum still shows demo or empty values ({keys}).",
                 hint="Set IMPRINT_NAME, IMPRINT_STREET, IMPRINT_CITY and IMPRINT_EMAIL to the operator's details.",
                 id="mitlaeufer.E003",
+            )
+        ]
+    return []
+
+
+@_only_in_production
+def coordinator_phone_check() -> list[Error]:
+    phone = settings.COORDINATOR_PHONE.strip()
+    if not phone or phone == DEMO_COORDINATOR_PHONE:
+        return [
+            Error(
+                "COORDINATOR_PHONE is the demo number or empty; flyers print it and volunteers who must cancel "
+                "at short notice call it.",
+                hint="Set COORDINATOR_PHONE to the coordinators' real phone number.",
+                id="mitlaeufer.E006",
             )
         ]
     return []

@@ -11,6 +11,9 @@ def site(request) -> dict:
         "IMPRINT": settings.IMPRINT,
         "CENTRAL_PHONE": settings.CENTRAL_PHONE,
         "CENTRAL_PHONE_HREF": phone_href(settings.CENTRAL_PHONE),
+        "SITE_URL": settings.SITE_URL,
+        "COORDINATOR_PHONE": settings.COORDINATOR_PHONE,
+        "MATCH_CANCEL_CALL_HOURS": settings.MATCH_CANCEL_CALL_HOURS,
         "VOLUNTEER_UNVERIFIED_DAYS": settings.VOLUNTEER_UNVERIFIED_DAYS,
         # Evaluated only where a template asks (the menu, for signed-in users): one query then.
         "user_home_url": SimpleLazyObject(lambda: _home_url(request)),

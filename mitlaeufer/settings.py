@@ -362,6 +362,10 @@ if SENTRY_DSN:
 # data (core/privacy_version.py): a test fails until it is bumped when the register changes.
 PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default=privacy_version.POLICY_VERSION)
 COORDINATOR_EMAILS = env.list("COORDINATOR_EMAILS", default=[])
+# The coordinators' phone: shown to a volunteer who must cancel at short notice, in mails, on the flyer.
+COORDINATOR_PHONE = env.str("COORDINATOR_PHONE", default="0203 123 456 78")
+# Within this many hours before an appointment a volunteer calls instead of cancelling online.
+MATCH_CANCEL_CALL_HOURS = env.int("MATCH_CANCEL_CALL_HOURS", default=24)
 # Days after the appointment (or a cancellation) until a request's personal data is erased.
 REQUEST_RETENTION_DAYS = env.int("REQUEST_RETENTION_DAYS", default=14)
 # The request form: how far ahead an appointment must and may be, how many submissions one

@@ -15,11 +15,13 @@ admin.site.site_title = "Mitläufer"
 urlpatterns = [
     path("", TemplateView.as_view(template_name="pages/home.html"), name="home"),
     path("datenschutz/", views.privacy_page, name="privacy"),
+    path("flyer/", views.flyer, name="flyer"),
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
     path("healthz", views.healthz, name="healthz"),
     # Sign-up counts only accepted sign-ups towards the client's limit (volunteers.views.signup).
     path("mitmachen/", volunteer_views.signup, name="signup"),
     path("konto/signup/", volunteer_views.signup),
+    path("mitmachen/einweisung/", volunteer_views.briefing, name="briefing"),
     path("konto/", include("allauth.urls")),
     path("profil/", include("volunteers.urls")),
     path("anfrage/", include("matching.requests.urls")),

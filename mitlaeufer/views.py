@@ -51,3 +51,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def privacy_page(request: HttpRequest) -> HttpResponse:
     """/datenschutz/: what we store, why, for how long and who sees it, generated from the register."""
     return render(request, "pages/privacy.html", {"sections": privacy.page_sections()})
+
+
+FLYER_FORMATS = ("a4", "a5")
+
+
+def _qr_svg(url: str) -> str:
+    """The QR code as inline SVG: no image request, and it prints sharp at any size."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", title=url)
+
+
+def flyer(request: HttpRequest) -> HttpResponse:
+    """The printable flyer, in the language asked for (``?sprache=``) and as A4 or A5 (``?format=``).
+
+    An unknown language or format falls back to German and A4: a flyer is always printable.
+    """
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+
+    offered = dict(settings.LANGUAGES)
+    language = request.GET.get("sprache", "de")
+    language = language if language in offered else "de"
+    paper = request.GET.get("format", "a4")
+    paper = paper if paper in FLYER_FORMATS else "a4"
+    request_url = settings.SITE_URL + "/anfrage/"
+    context = {
+        "flyer_language": language,
+        "paper": paper,
+        "request_url": request_url,
+        "qr_svg": mark_safe(_qr_svg(request_url)),  # noqa: S308  (segno's own SVG of our own URL)
+        "offered_languages": list(offered.items()),
+        "formats": FLYER_FORMATS,
+    }
+    with translation.override(language):
+        return render(request, "printables/flyer.html", context)

@@ -51,6 +51,10 @@ class Volunteer(models.Model):
         _("aktiv"), default=True, help_text=_("Inaktive Mitläufer*innen werden nicht vorgeschlagen.")
     )
     paused_until = models.DateField(_("Pause bis einschließlich"), null=True, blank=True)
+    # Read and confirmed the briefing (what a Beistand does and does not do): nobody is asked before.
+    briefed_at = models.DateTimeField(_("Einweisung bestätigt am"), null=True, blank=True)
+    # The secret of the private calendar feed (/profil/kalender/<token>.ics); empty = no feed.
+    calendar_token = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 

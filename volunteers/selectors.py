@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 def volunteers_matchable(*, on: datetime.date | None = None) -> QuerySet[Volunteer]:
-    """Volunteers matching may propose: e-mail verified, consent not withdrawn, active, not paused.
+    """Volunteers matching may propose: e-mail verified, consent not withdrawn, briefing confirmed, active,
+    not paused.
 
     Consent counts on its own: a coordinator ticking "aktiv" cannot bring back
     someone who withdrew it.
@@ -26,7 +27,7 @@ def volunteers_matchable(*, on: datetime.date | None = None) -> QuerySet[Volunte
     verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True, primary=True)
     consented = Consent.objects.filter(volunteer_id=OuterRef("pk"), withdrawn_at__isnull=True)
     return (
-        Volunteer.objects.filter(is_active=True, user__is_active=True)
+        Volunteer.objects.filter(is_active=True, user__is_active=True, briefed_at__isnull=False)
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=day))
         .filter(Exists(verified), Exists(consented))
     )
@@ -50,3 +51,15 @@ def volunteer_erasure_due_on(*, volunteer: Volunteer) -> datetime.date | None:
     if last is None:
         return None
     return timezone.localdate(last + datetime.timedelta(days=settings.VOLUNTEER_WITHDRAWN_DAYS))
+
+
+def volunteer_by_calendar_token(*, token: str) -> Volunteer | None:
+    """The volunteer behind a calendar feed link, or None; a revoked (empty) token matches nobody."""
+    from django.utils.crypto import constant_time_compare
+
+    if not isinstance(token, str) or len(token) != 43:
+        return None
+    volunteer = Volunteer.objects.filter(calendar_token=token).first()
+    if volunteer is None or not constant_time_compare(volunteer.calendar_token, token):
+        return None
+    return volunteer

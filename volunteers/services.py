@@ -99,6 +99,25 @@ def volunteer_update(*, volunteer: Volunteer, language: str | None = None, **pro
     return volunteer
 
 
+def volunteer_confirm_briefing(*, volunteer: Volunteer) -> Volunteer:
+    """The volunteer read the briefing: from now on matching may ask them. Confirming twice keeps the first time."""
+    if volunteer.briefed_at is None:
+        volunteer.briefed_at = timezone.now()
+        volunteer.save(update_fields=["briefed_at", "updated_at"])
+        logger.info("volunteer briefed id=%s", volunteer.pk)
+        _announce_change(volunteer)
+    return volunteer
+
+
+def volunteer_calendar_token_renew(*, volunteer: Volunteer, revoke: bool = False) -> Volunteer:
+    """A new secret for the calendar feed (the old link stops working), or none at all with ``revoke``."""
+    import secrets
+
+    volunteer.calendar_token = "" if revoke else secrets.token_urlsafe(32)
+    volunteer.save(update_fields=["calendar_token", "updated_at"])
+    return volunteer
+
+
 def volunteer_pause(*, volunteer: Volunteer, until: datetime.date | None) -> Volunteer:
     volunteer.paused_until = until
     volunteer.save(update_fields=["paused_until", "updated_at"])

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core import privacy
 from core.i18n import active_language
 from core.spam import rate_limit_count, rate_limit_reached
-from volunteers import selectors, services
+from volunteers import profile_sections, selectors, services
 from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
 
 
@@ -43,8 +44,32 @@ def profile(request: HttpRequest) -> HttpResponse:
             "absence_form": AbsenceForm(),
             "has_consent": selectors.volunteer_has_consent(volunteer=volunteer),
             "erasure_due_on": selectors.volunteer_erasure_due_on(volunteer=volunteer),
+            "sections": profile_sections.render_sections(request=request, volunteer=volunteer),
+            "calendar_feed_url": _calendar_feed_url(volunteer),
         },
     )
+
+
+def _calendar_feed_url(volunteer) -> str:
+    if not volunteer.calendar_token:
+        return ""
+    return settings.SITE_URL + reverse("einsatz:calendar_feed", kwargs={"token": volunteer.calendar_token})
+
+
+@login_required
+@require_POST
+def calendar_feed_renew(request: HttpRequest) -> HttpResponse:
+    """A new private feed address (the old one stops working), or none with ``revoke``."""
+    volunteer = _own_volunteer(request)
+    if volunteer is None:
+        return redirect("volunteers:edit")
+    revoke = request.POST.get("action") == "revoke"
+    services.volunteer_calendar_token_renew(volunteer=volunteer, revoke=revoke)
+    if revoke:
+        messages.success(request, _("Die Kalender-Adresse ist gelöscht. Kalender-Apps bekommen nichts mehr."))
+    else:
+        messages.success(request, _("Ihre neue Kalender-Adresse steht unten. Die alte gilt nicht mehr."))
+    return redirect(reverse("volunteers:profile") + "#calendar-feed")
 
 
 @login_required
@@ -83,11 +108,8 @@ def pause(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         until = form.cleaned_data["paused_until"]
         services.volunteer_pause(volunteer=volunteer, until=until)
-        if until:
-            messages.success(
-                request, _("Sie machen Pause bis einschließlich %(date)s.") % {"date": until.strftime("%d.%m.%Y")}
-            )
-        else:
+        # A pause is announced by the profile's status box; a flash message would say it twice.
+        if not until:
             messages.success(request, _("Ihre Pause ist beendet. Schön, dass Sie wieder dabei sind."))
     else:
         for error in form.errors.get("paused_until", []):
@@ -211,3 +233,20 @@ def signup(request: HttpRequest) -> HttpResponse:
     if posted and response.status_code == 302:
         rate_limit_count(request=request, scope=SIGNUP_RATE_SCOPE, period_seconds=3600)
     return response
+
+
+def briefing(request: HttpRequest) -> HttpResponse:
+    """What a Beistand does and does not do: public, so the welcome mail can link it before the first login."""
+    volunteer = selectors.volunteer_for_user(user=request.user)
+    return render(request, "volunteers/briefing.html", {"volunteer": volunteer})
+
+
+@login_required
+@require_POST
+def briefing_confirm(request: HttpRequest) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    if volunteer is None:
+        return redirect("volunteers:edit")
+    services.volunteer_confirm_briefing(volunteer=volunteer)
+    messages.success(request, _("Danke! Ab jetzt können wir Sie fragen, ob Sie jemanden begleiten."))
+    return redirect("volunteers:profile")

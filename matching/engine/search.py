@@ -7,9 +7,9 @@ by Germany's ~8,200 postal-code centroids however many volunteers there are:
    every postal code within the largest travel radius (``OfficeDistance``).
 2. ``candidates_search`` is then one SQL query: walk the office's distance rows
    in km order, join the volunteers of each postal code whose own radius covers
-   the distance, filter availability, pauses, absences, bookings, office kind,
+   the distance, filter a confirmed briefing, availability, pauses, absences, bookings, office kind,
    language, gender and a consent not withdrawn, and stop after N. The same SQL runs on PostgreSQL and
-   SQLite; the covering indexes it relies on are in migration 0002.
+   SQLite; the covering indexes it relies on are in migrations 0002 and 0008.
 
 Everything here takes ids and plain values so that tasks, the admin and the
 benchmark can call it alike.
@@ -24,12 +24,10 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from core.db import sql_in
 from matching import raw_sql
 from matching.models import (
     ACTIVE_MATCH_STATUSES,
     Match,
-    MatchStatus,
 )
 from volunteers.choices import DAY_PART_HOURS, DayPart, Weekday, availability_position
 
@@ -37,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 RECENT_DAYS = 30
 # Who said no to a request, or let its ask expire, is not proposed for it again.
-NOT_AGAIN = sql_in((MatchStatus.DECLINED, MatchStatus.EXPIRED))
 
 
 # --- The distance index -----------------------------------------------------------------------------------
@@ -81,7 +78,7 @@ SELECT v.id, od.km, {recent} AS recent, {last} AS last_at
 FROM matching_officedistance od
 JOIN volunteers_volunteer v ON v.postal_code = od.postal_code AND v.radius_km >= od.km_ceil
 WHERE od.office_id = %(office)s
-  AND v.is_active
+  AND v.is_active AND v.briefed_at IS NOT NULL
   AND (v.availability & %(slot)s) <> 0
   AND (v.office_kinds & %(kind)s) <> 0
   {language_filter}
@@ -96,7 +93,7 @@ WHERE od.office_id = %(office)s
       AND m.blocked_from < %(block_until)s AND m.blocked_until > %(block_from)s)
   AND NOT EXISTS (
     SELECT 1 FROM matching_match m
-    WHERE m.volunteer_id = v.id AND m.request_id = %(request)s AND m.status IN {not_again})
+    WHERE m.volunteer_id = v.id AND m.request_id = %(request)s AND m.status IN {gave_up})
   AND EXISTS (
     SELECT 1 FROM account_emailaddress e
     WHERE e.user_id = v.user_id AND e.verified AND e."primary")
@@ -162,7 +159,7 @@ def candidates_search(
         recent=_RECENT_SQL.format(counted=raw_sql.COUNTED),
         last=_LAST_SQL.format(counted=raw_sql.COUNTED),
         active=raw_sql.ACTIVE,
-        not_again=NOT_AGAIN,
+        gave_up=raw_sql.GAVE_UP,
         language_filter="AND (v.languages & %(languages)s) <> 0" if needs_language and languages else "",
         gender_filter="AND v.gender = %(gender)s" if preferred_gender else "",
     )

@@ -12,12 +12,13 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils import timezone
 
 from core.mail import coordinator_addresses
 from core.outbox import outbox_enqueue
 from matching.links import match_url, request_admin_url, request_status_url
+from matching.matches.calendar import CONTENT_TYPE, match_ics, request_ics
 from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
 from matching.models import Match, MatchStatus
 
@@ -50,7 +51,16 @@ def _to_volunteer(
     mail = outbox_enqueue(
         key=f"{key}:{match.pk}:volunteer",
         template=template,
-        context={"match": match, "escort_request": match.request, "url": match_url(match=match), **(context or {})},
+        context={
+            "match": match,
+            "escort_request": match.request,
+            "url": match_url(match=match),
+            # Every mail to a volunteer can point to the briefing, "Meine Einsätze" and how to cancel.
+            "briefing_url": settings.SITE_URL + reverse("briefing"),
+            "profile_url": settings.SITE_URL + reverse("volunteers:profile"),
+            "cancel_call_hours": settings.MATCH_CANCEL_CALL_HOURS,
+            **(context or {}),
+        },
         to=[match.volunteer.user.email],
         language=match.volunteer.language,
         attachments=attachments,
@@ -59,7 +69,7 @@ def _to_volunteer(
     return int(mail is not None)
 
 
-def _to_person(*, match: Match, key: str, template: str) -> int:
+def _to_person(*, match: Match, key: str, template: str, attachments=()) -> int:
     escort_request = match.request
     if not escort_request.email or escort_request.is_erased:
         return 0
@@ -73,6 +83,7 @@ def _to_person(*, match: Match, key: str, template: str) -> int:
         },
         to=[escort_request.email],
         language=escort_request.language,
+        attachments=attachments,
         about=_about(match),
     )
     return int(mail is not None)
@@ -110,11 +121,14 @@ def match_mail_confirmation(*, match_id: int) -> int:
     match = _load(match_id)
     if match is None or not _stamp(match_id=match_id, field="confirmation_sent_at"):
         return 0
-    ics = [("termin.ics", match_ics(match=match), "text/calendar")]
     template = "matching/email/match_confirmed"
+    volunteer_ics = [("termin.ics", match_ics(match=match), CONTENT_TYPE)]
+    person_ics = [
+        ("termin.ics", request_ics(escort_request=match.request, companion=match.volunteer.display_name), CONTENT_TYPE)
+    ]
     return _to_volunteer(
-        match=match, key="match-confirmed", template=f"{template}_volunteer", attachments=ics
-    ) + _to_person(match=match, key="match-confirmed", template=f"{template}_requester")
+        match=match, key="match-confirmed", template=f"{template}_volunteer", attachments=volunteer_ics
+    ) + _to_person(match=match, key="match-confirmed", template=f"{template}_requester", attachments=person_ics)
 
 
 @transaction.atomic
@@ -151,12 +165,32 @@ def match_mail_cancelled_notice(*, match_id: int) -> int:
     match = _load(match_id)
     if match is None:
         return 0
+    # One who had the calendar file gets its cancellation.
+    had_calendar = match.confirmation_sent_at is not None
     # It names no one but the companion, so erasing the request's data (which cancels it) keeps it.
     return _to_volunteer(
         match=match,
         key="match-cancelled",
         template="matching/email/match_cancelled",
+        attachments=[("absage.ics", match_ics(match=match, cancelled=True), CONTENT_TYPE)] if had_calendar else (),
         about=[f"volunteer:{match.volunteer_id}"],
+    )
+
+
+def match_mail_backed_out_notice(*, match_id: int) -> int:
+    """The volunteer gave an escort back: the person is told kindly, the coordinators get the admin link,
+    the volunteer the calendar cancellation. Call inside the transaction of the backing out."""
+    match = _load(match_id)
+    if match is None or match.status != MatchStatus.BACKED_OUT:
+        return 0
+    key = "match-backed-out"
+    cancel_ics = [("absage.ics", match_ics(match=match, cancelled=True), CONTENT_TYPE)]
+    return (
+        _to_volunteer(
+            match=match, key=key, template="matching/email/match_backed_out_volunteer", attachments=cancel_ics
+        )
+        + _to_coordinators(match=match, key=key, template="matching/email/coordinator_backed_out")
+        + _to_person(match=match, key=key, template="matching/email/match_backed_out_requester")
     )
 
 
@@ -203,28 +237,6 @@ def match_mail_declined_notice(*, match_id: int) -> int:
     if match is None:
         return 0
     return _to_coordinators(match=match, key="match-declined", template="matching/email/coordinator_declined")
-
-
-def match_ics(*, match: Match) -> str:
-    """An iCalendar file for the volunteer's calendar."""
-    from icalendar import Calendar, Event
-
-    escort_request = match.request
-    office = escort_request.office
-    calendar = Calendar()
-    calendar.add("prodid", "-//Mitläufer//Begleitung//DE")
-    calendar.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"match-{match.pk}@mitlaeufer")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", match.starts_at)
-    event.add("dtend", match.ends_at)
-    with translation.override(match.volunteer.language):
-        event.add("summary", _("Begleitung: %(office)s") % {"office": office.name})
-    event.add("location", ", ".join(part for part in (office.street, f"{office.postal_code_id} {office.city}") if part))
-    event.add("url", match_url(match=match))
-    calendar.add_component(event)
-    return calendar.to_ical().decode()
 
 
 @shared_task

@@ -44,3 +44,47 @@ def matches_due_for_feedback(*, now: datetime.datetime | None = None) -> list[in
             status=MatchStatus.ACCEPTED, feedback_requested_at__isnull=True, ends_at__lte=now
         ).values_list("pk", flat=True)
     )
+
+
+# How far back "Meine Einsätze" and the calendar feed reach.
+PAST_ESCORTS_DAYS = 180
+
+
+def matches_for_feed(*, volunteer) -> list:
+    """The volunteer's escorts for their calendar feed: accepted, done, and given back (as cancelled)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from matching.models import Match, MatchStatus
+
+    since = timezone.now() - datetime.timedelta(days=PAST_ESCORTS_DAYS)
+    return list(
+        Match.objects.select_related("request", "request__office")
+        .filter(
+            volunteer=volunteer,
+            status__in=(MatchStatus.ACCEPTED, MatchStatus.DONE, MatchStatus.BACKED_OUT, MatchStatus.CANCELLED),
+            confirmation_sent_at__isnull=False,
+            starts_at__gte=since,
+        )
+        .order_by("starts_at")
+    )
+
+
+def escorts_of_volunteer(*, volunteer, now=None) -> dict:
+    """ "Meine Einsätze": upcoming accepted escorts (soonest first) and past ones (latest first)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from matching.models import Match, MatchStatus
+
+    now = now or timezone.now()
+    escorts = Match.objects.select_related("request", "request__office").filter(volunteer=volunteer)
+    upcoming = escorts.filter(status=MatchStatus.ACCEPTED, ends_at__gt=now).order_by("starts_at")
+    past = escorts.filter(
+        status__in=(MatchStatus.ACCEPTED, MatchStatus.DONE),
+        ends_at__lte=now,
+        starts_at__gte=now - datetime.timedelta(days=PAST_ESCORTS_DAYS),
+    ).order_by("-starts_at")
+    return {"upcoming": list(upcoming), "past": list(past[:20])}

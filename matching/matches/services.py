@@ -10,9 +10,7 @@ the database has to refuse them.
 import datetime
 import logging
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
@@ -21,9 +19,11 @@ from psycopg import errors as pg_errors
 
 from core.tasks import queue_after_commit
 from matching.engine.proposals import propose
-from matching.engine.search import active_match_exists, match_block
+from matching.engine.search import match_block
+from matching.matches.availability import BUSY, volunteer_unmatchable_reason
 from matching.matches.calls import CallReason, call_needed_mark
 from matching.matches.mails import (
+    match_mail_backed_out_notice,
     match_mail_cancelled_notice,
     match_mail_confirmation,
     match_mail_declined_notice,
@@ -68,34 +68,6 @@ def _record(*, match: Match, kind: str, actor: "AbstractBaseUser | None" = None,
 
 
 # --- Coordinator side -------------------------------------------------------------------------------------
-
-
-def volunteer_unmatchable_reason(*, volunteer: Volunteer, escort_request: AccompanimentRequest) -> str | None:
-    """Why this volunteer cannot be asked for this request now, in words for the coordinator; None if they can.
-
-    The same rules as the candidate search, read again at the moment of asking:
-    proposals are a snapshot, and the volunteer may have paused since.
-    """
-    day = timezone.localtime(escort_request.starts_at, ZoneInfo(settings.TIME_ZONE)).date()
-    name = volunteer.display_name
-    if not volunteer.is_active or not volunteer.user.is_active:
-        return _("%(name)s ist nicht aktiv.") % {"name": name}
-    if not volunteer.consents.filter(withdrawn_at__isnull=True).exists():
-        return _("%(name)s hat die Einwilligung widerrufen.") % {"name": name}
-    if not EmailAddress.objects.filter(user_id=volunteer.user_id, verified=True, primary=True).exists():
-        return _("%(name)s hat die E-Mail-Adresse noch nicht bestätigt.") % {"name": name}
-    if volunteer.is_paused_on(day):
-        return _("%(name)s macht bis %(until)s Pause.") % {"name": name, "until": f"{volunteer.paused_until:%d.%m.%Y}"}
-    if volunteer.absences.filter(starts_on__lte=day, ends_on__gte=day).exists():
-        return _("%(name)s ist an diesem Tag abwesend.") % {"name": name}
-    if active_match_exists(
-        volunteer_id=volunteer.pk, starts_at=escort_request.starts_at, ends_at=escort_request.ends_at
-    ):
-        return _("Diese Person ist zu der Zeit schon angefragt oder unterwegs.")
-    return None
-
-
-BUSY = _("Diese Person ist zu der Zeit schon angefragt oder unterwegs.")
 
 
 def match_ask(*, escort_request: AccompanimentRequest, volunteer: Volunteer, actor: "AbstractBaseUser | None") -> Match:
@@ -166,7 +138,8 @@ def match_cancel(*, match: Match, actor: "AbstractBaseUser | None", note: str = 
         was_accepted = match.status == MatchStatus.ACCEPTED
         match.status = MatchStatus.CANCELLED
         match.decided_at = timezone.now()
-        match.save(update_fields=["status", "decided_at"])
+        match.calendar_sequence += 1  # the volunteer's calendar gets a cancellation
+        match.save(update_fields=["status", "decided_at", "calendar_sequence"])
         _record(match=match, kind=MatchEvent.Kind.CANCELLED, actor=actor, role=Role.COORDINATOR, note=note)
         if was_accepted and escort_request.status == RequestStatus.CONFIRMED:
             escort_request.status = RequestStatus.SEARCHING
@@ -194,7 +167,8 @@ def matches_release_for_request(*, escort_request: AccompanimentRequest) -> int:
     for match in Match.objects.select_for_update().filter(request=escort_request, status__in=ACTIVE_MATCH_STATUSES):
         match.status = MatchStatus.CANCELLED
         match.decided_at = timezone.now()
-        match.save(update_fields=["status", "decided_at"])
+        match.calendar_sequence += 1
+        match.save(update_fields=["status", "decided_at", "calendar_sequence"])
         _record(match=match, kind=MatchEvent.Kind.CANCELLED, role=Role.SYSTEM, note=_("Termin abgesagt oder verlegt"))
         match_mail_cancelled_notice(match_id=match.pk)
         released += 1
@@ -303,6 +277,51 @@ def match_decline(*, match: Match, reason: str = "") -> Match:
         match_mail_declined_notice(match_id=match.pk)
     logger.info("match declined id=%s request=%s", match.pk, match.request_id)
     queue_after_commit(propose, request_id=match.request_id)
+    return match
+
+
+def match_must_call(*, match: Match, now: datetime.datetime | None = None) -> bool:
+    """Too close to the appointment to cancel online: the volunteer calls the coordinators instead."""
+    return match.starts_at - (now or timezone.now()) < datetime.timedelta(hours=settings.MATCH_CANCEL_CALL_HOURS)
+
+
+def match_back_out(*, match: Match, reason: str, now: datetime.datetime | None = None) -> Match:
+    """The volunteer gives back an accepted escort, with a short reason.
+
+    The person is told kindly, the coordinators are told, and the request searches
+    again at once. Within ``MATCH_CANCEL_CALL_HOURS`` of the appointment a search is
+    unlikely to find someone in time, so the volunteer must call the coordinators instead.
+    """
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise MatchError(_("Bitte schreiben Sie kurz, warum Sie absagen."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        escort_request = AccompanimentRequest.objects.select_for_update().get(pk=match.request_id)
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if match.status == MatchStatus.BACKED_OUT:
+            return match  # a double click
+        if match.status != MatchStatus.ACCEPTED or match.starts_at <= now:
+            raise MatchError(_("Diese Begleitung können Sie nicht mehr absagen."))
+        if match_must_call(match=match, now=now):
+            raise MatchError(
+                _("Der Termin ist bald. Bitte rufen Sie die Koordination an: %(phone)s")
+                % {"phone": settings.COORDINATOR_PHONE}
+            )
+        match.status = MatchStatus.BACKED_OUT
+        match.decided_at = now
+        match.decline_reason = reason
+        match.calendar_sequence += 1
+        match.save(update_fields=["status", "decided_at", "decline_reason", "calendar_sequence"])
+        # The reason stays on the match (erased with it); the event only records that it happened.
+        _record(match=match, kind=MatchEvent.Kind.BACKED_OUT, actor=match.volunteer.user, role=Role.VOLUNTEER)
+        if escort_request.status == RequestStatus.CONFIRMED:
+            escort_request.status = RequestStatus.SEARCHING
+            escort_request.save(update_fields=["status", "updated_at"])
+            call_needed_mark(request_id=escort_request.pk, reason=CallReason.text("lost"))
+        match_mail_backed_out_notice(match_id=match.pk)
+    logger.info("match backed out id=%s request=%s", match.pk, escort_request.pk)
+    queue_after_commit(propose, request_id=escort_request.pk)
     return match
 
 

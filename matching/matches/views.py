@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 from matching.links import token_page
 from matching.matches import selectors
 from matching.matches import services as match_services
+from matching.matches.calendar import calendar_response, match_ics, volunteer_feed_ics
 from matching.models import MatchStatus, Outcome, RequestStatus
+from volunteers.selectors import volunteer_by_calendar_token
 
 
 class DeclineForm(forms.Form):
@@ -21,6 +23,16 @@ class DeclineForm(forms.Form):
         label=gettext_lazy("Grund (freiwillig)"),
         max_length=300,
         required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BackOutForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Warum können Sie nicht? (kurz)"),
+        max_length=300,
+        required=True,
+        error_messages={"required": gettext_lazy("Bitte schreiben Sie kurz, warum Sie absagen.")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -50,19 +62,20 @@ def match_page(request: HttpRequest, token: str) -> HttpResponse:
     # A volunteer who erased their account took the link with them.
     if match is None or match.volunteer_id is None or match_services.match_is_expired(match=match):
         return _not_found(request)
-    decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
+    action = request.POST.get("action")
+    decline_form = DeclineForm(request.POST if action == "decline" else None)
+    back_out_form = BackOutForm(request.POST if action == "back_out" else None)
     if request.method == "POST":
-        action = request.POST.get("action")
         try:
             if action == "accept":
+                # The page's status box says it once; a flash message on top said it twice.
                 match_services.match_accept(match=match)
-                messages.success(
-                    request, _("Danke! Sie haben zugesagt. Die Kontaktdaten stehen unten und kommen per E-Mail.")
-                )
                 return redirect("einsatz:match", token=token)
             if action == "decline" and decline_form.is_valid():
                 match_services.match_decline(match=match, reason=decline_form.cleaned_data["reason"])
-                messages.info(request, _("Schade, aber kein Problem. Wir fragen jemand anderes."))
+                return redirect("einsatz:match", token=token)
+            if action == "back_out" and back_out_form.is_valid():
+                match_services.match_back_out(match=match, reason=back_out_form.cleaned_data["reason"])
                 return redirect("einsatz:match", token=token)
         except match_services.MatchError as error:
             messages.error(request, str(error))
@@ -77,8 +90,25 @@ def match_page(request: HttpRequest, token: str) -> HttpResponse:
             "decline_form": decline_form,
             "found_elsewhere": match.status == MatchStatus.CANCELLED
             and match.request.status in (RequestStatus.CONFIRMED, RequestStatus.DONE),
+            "back_out_form": back_out_form,
+            "must_call": match_services.match_must_call(match=match),
+            "MatchStatus": MatchStatus,
         },
     )
+
+
+@token_page
+@never_cache
+def match_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The volunteer's calendar file for an accepted escort (a cancelled one comes as a cancellation)."""
+    match = selectors.match_by_token(token=token)
+    if (
+        match is None
+        or match.volunteer_id is None
+        or match.status not in (MatchStatus.ACCEPTED, MatchStatus.BACKED_OUT)
+    ):
+        return _not_found(request)
+    return calendar_response(match_ics(match=match, cancelled=match.status == MatchStatus.BACKED_OUT))
 
 
 @token_page
@@ -114,3 +144,16 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
     if match.outcome == Outcome.NOT_ADMITTED and not match.refusal_said:
         context["refusal_form"] = RefusalForm()
     return render(request, "matching/match_feedback.html", context)
+
+
+@never_cache
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed calendar apps subscribe to; an unknown or revoked token is a plain 404."""
+    volunteer = volunteer_by_calendar_token(token=token)
+    if volunteer is None:
+        return HttpResponse(status=404)
+    ics = volunteer_feed_ics(matches=selectors.matches_for_feed(volunteer=volunteer), language=volunteer.language)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -17,6 +17,9 @@ class MatchStatus(models.TextChoices):
     ACCEPTED = "accepted", _("zugesagt")
     DECLINED = "declined", _("abgesagt (Begleitung)")
     CANCELLED = "cancelled", _("storniert")
+    # The volunteer gave back an escort they had accepted; the request searches again. Its own
+    # status, so coordinators' queues can list these (the reason is in decline_reason).
+    BACKED_OUT = "backed_out", _("von der Begleitung zurückgegeben")
     DONE = "done", _("abgeschlossen")
     # Nobody answered within MATCH_ASK_EXPIRE_HOURS (or before the appointment came close).
     EXPIRED = "expired", _("abgelaufen (keine Antwort)")
@@ -69,6 +72,8 @@ class Match(models.Model):
     )
     refusal_said = models.TextField(_("Was wurde gesagt?"), max_length=1000, blank=True)
     refusal_followed_up_at = models.DateTimeField(_("nachbereitet am"), null=True, blank=True)
+    # iCalendar SEQUENCE of the volunteer's event (UID match-<id>): raised when it is cancelled.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     # Claimed with a conditional UPDATE before a mail goes out, so a task
     # delivered twice sends it once (see match_services._claim).
     invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -111,6 +116,11 @@ class Match(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_MATCH_STATUSES
 
+    @property
+    def is_current_escort(self) -> bool:
+        """The volunteer goes (or went) along: what their calendar shows as a live event."""
+        return self.status in (MatchStatus.ACCEPTED, MatchStatus.DONE)
+
 
 class MatchEvent(models.Model):
     """Every change to a match: who did what, and when."""
@@ -120,6 +130,7 @@ class MatchEvent(models.Model):
         ACCEPTED = "accepted", _("zugesagt")
         DECLINED = "declined", _("abgesagt")
         CANCELLED = "cancelled", _("storniert")
+        BACKED_OUT = "backed_out", _("von der Begleitung zurückgegeben")
         REASSIGNED = "reassigned", _("neu vergeben")
         OUTCOME = "outcome", _("Rückmeldung")
         EXPIRED = "expired", _("abgelaufen")

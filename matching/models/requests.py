@@ -166,6 +166,8 @@ class AccompanimentRequest(models.Model):
     created_at = models.DateTimeField(_("eingegangen am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True)
+    # iCalendar SEQUENCE of the person's event (UID request-<id>): raised by each reschedule and the cancellation.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     proposals_run_at = models.DateTimeField(_("Vorschläge berechnet am"), null=True, blank=True, editable=False)
     personal_data_erased_at = models.DateTimeField(_("persönliche Daten gelöscht am"), null=True, blank=True)
 

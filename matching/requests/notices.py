@@ -7,6 +7,7 @@ from django.conf import settings
 from core.mail import coordinator_addresses
 from core.outbox import outbox_enqueue
 from matching.links import request_admin_url, request_status_url
+from matching.matches.calendar import CONTENT_TYPE, request_ics
 from matching.models import (
     AccompanimentRequest,
 )
@@ -21,6 +22,15 @@ class Event:
     RESCHEDULED = "rescheduled"
     CANCELLED = "cancelled"
     ALL = (CREATED, RESCHEDULED, CANCELLED)
+
+
+def _calendar_attachments(*, escort_request: AccompanimentRequest, event: str) -> list:
+    """A move updates the person's calendar entry (same UID, higher SEQUENCE); a cancellation removes it."""
+    if event == Event.CREATED:
+        return []
+    cancelled = event == Event.CANCELLED
+    name = "absage.ics" if cancelled else "termin.ics"
+    return [(name, request_ics(escort_request=escort_request, cancelled=cancelled), CONTENT_TYPE)]
 
 
 def request_notify(*, request_id: int, event: str) -> int:
@@ -46,6 +56,7 @@ def request_notify(*, request_id: int, event: str) -> int:
             language=escort_request.language,
             to=[escort_request.email],
             about=[f"request:{escort_request.pk}"],
+            attachments=_calendar_attachments(escort_request=escort_request, event=event),
         )
         sent += person is not None
     recipients = coordinator_addresses()

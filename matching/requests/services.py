@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.tasks import queue_after_commit
@@ -195,10 +195,14 @@ def request_reschedule(
     escort_request.starts_at = starts_at
     escort_request.duration_minutes = duration_minutes
     escort_request.proposals_run_at = None
+    # The person's calendar file (UID request-<id>) is updated in place by a higher SEQUENCE.
+    escort_request.calendar_sequence += 1
     if escort_request.status == RequestStatus.CONFIRMED:
         escort_request.status = RequestStatus.SEARCHING
     escort_request.full_clean()
-    escort_request.save(update_fields=["starts_at", "duration_minutes", "proposals_run_at", "status", "updated_at"])
+    escort_request.save(
+        update_fields=["starts_at", "duration_minutes", "proposals_run_at", "status", "calendar_sequence", "updated_at"]
+    )
     logger.info("request rescheduled id=%s", escort_request.pk)
     _after_change(escort_request=escort_request, event=Event.RESCHEDULED)
     return escort_request
@@ -209,7 +213,7 @@ def request_cancel(*, escort_request: AccompanimentRequest) -> AccompanimentRequ
     """Cancel the request; cancelling twice changes nothing."""
     now = timezone.now()
     claimed = AccompanimentRequest.objects.filter(pk=escort_request.pk, status__in=OPEN_STATUSES).update(
-        status=RequestStatus.CANCELLED, cancelled_at=now, updated_at=now
+        status=RequestStatus.CANCELLED, cancelled_at=now, updated_at=now, calendar_sequence=F("calendar_sequence") + 1
     )
     escort_request.refresh_from_db()
     if claimed == 1:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -18,6 +19,8 @@ from core.spam import rate_limit_count, rate_limit_reached
 from directory import selectors as directory_selectors
 from matching.links import request_status_url, token_page
 from matching.matches import services as match_services
+from matching.matches.calendar import calendar_response, request_ics
+from matching.matches.printables import office_notice_response
 from matching.models import AccompanimentRequest
 from matching.requests import selectors, services
 from matching.requests.appointment import RescheduleForm
@@ -223,3 +226,35 @@ def request_erased(request: HttpRequest) -> HttpResponse:
     response = render(request, "matching/request_erased.html")
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@never_cache
+@token_page
+@require_GET
+def request_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's calendar file for their appointment (with the companion's first name once someone comes)."""
+    escort_request = selectors.request_by_token(token=token)
+    if escort_request is None or not escort_request.is_open:
+        return _not_found(request)
+    companion = match_services.match_accepted_for_request(escort_request=escort_request)
+    name = companion.volunteer.display_name if companion and companion.volunteer else ""
+    return calendar_response(request_ics(escort_request=escort_request, companion=name))
+
+
+@never_cache
+@token_page
+@require_GET
+def request_office_notice(request: HttpRequest, token: str) -> HttpResponse:
+    """The "Hinweis für das Amt", once someone has said they come along."""
+    escort_request = selectors.request_by_token(token=token)
+    companion = (
+        match_services.match_accepted_for_request(escort_request=escort_request) if escort_request is not None else None
+    )
+    if escort_request is None or companion is None or companion.volunteer is None or not escort_request.is_open:
+        return _not_found(request)
+    return office_notice_response(
+        request,
+        escort_request=escort_request,
+        companion=companion.volunteer.display_name,
+        back_url=reverse("matching:status", kwargs={"token": token}),
+    )

@@ -20,6 +20,7 @@ def production_env(*, redis_url: str = "redis://127.0.0.1:6379/12", cache_url: s
         "IMPRINT_STREET": "Königstraße 1",
         "IMPRINT_CITY": "47051 Duisburg",
         "IMPRINT_EMAIL": f"kontakt@{SITE}",
+        "COORDINATOR_PHONE": "0203 98765-0",
         "REDIS_URL": redis_url,
         "CACHE_URL": cache_url,
     }

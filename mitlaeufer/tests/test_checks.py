@@ -18,6 +18,7 @@ REAL = {
     "SECRET_KEY": "k7Qz9vXw2LmP4rT8yB1nH6sD3fG5jC0aE-k7Qz9vXw2LmP4rT8yB1nH6sD3fG5jC0aE",
     "IMPRINT": {"name": "Verein Mitlaufen e. V.", "street": "Königstraße 1", "city": "47051 Duisburg",
                 "email": "kontakt@mitlaeufer-duisburg.de"},
+    "COORDINATOR_PHONE": "0203 98765-0",
     "CELERY_BROKER_URL": "redis://redis:6379/0",
     "CACHES": {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                            "LOCATION": "redis://redis:6379/1"}},
@@ -72,6 +73,12 @@ def test_the_demo_imprint_is_refused(production, key, value):
     assert errors() == ["mitlaeufer.E003"]
 
 
+@pytest.mark.parametrize("phone", ["0203 123 456 78", "", "  "])
+def test_the_demo_or_an_empty_coordinator_phone_is_refused(production, phone):
+    production.COORDINATOR_PHONE = phone
+    assert errors() == ["mitlaeufer.E006"]
+
+
 def test_the_placeholder_secret_of_env_example_is_refused(production):
     production.SECRET_KEY = placeholder_secret()
     assert production.SECRET_KEY.startswith("change-me")
@@ -121,7 +128,7 @@ def test_migrate_refuses_to_run_with_the_copied_env_example():
     result = manage("check", **values, DJANGO_READ_DOT_ENV="false")
     assert result.returncode != 0
     # .env.example gives the cache its own Redis database, so E005 is not among them.
-    for code in ("E001", "E002", "E003", "E004"):
+    for code in ("E001", "E002", "E003", "E004", "E006"):
         assert f"mitlaeufer.{code}" in result.stderr, result.stderr
 
 

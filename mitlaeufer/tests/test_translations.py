@@ -169,7 +169,7 @@ PAGES = {
         "de": [
             "Sie müssen zum Amt? Sie müssen nicht allein gehen.",
             "Was ist ein Beistand?",
-            "Das Amt darf das nicht verbieten.",
+            "Das Amt darf sie nur in wenigen, im Gesetz genannten Fällen zurückweisen",
             "Mitläufer gibt keine Rechtsberatung.",
         ],
     },

@@ -6,6 +6,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from core.bitmask import to_mask
 from directory.choices import Language, OfficeKind
@@ -47,6 +48,8 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     languages = to_mask([Language.GERMAN])
     office_kinds = to_mask(OfficeKind.values)
     phone = factory.Sequence(lambda n: f"0203 55{n:04d}")
+    # Confirmed the briefing, so matching may ask them; pass ``briefed_at=None`` for one who has not.
+    briefed_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def consent(volunteer, create, extracted, **kwargs):

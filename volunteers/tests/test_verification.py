@@ -65,6 +65,10 @@ def test_confirming_the_link_verifies_logs_in_and_shows_the_profile(client, sign
     assert "Deutsch, Türkisch" in content
     assert "Jobcenter, Sozialamt" in content
     assert "0203 123456" in content
+    # Matchable once the briefing is confirmed, not before.
+    assert list(volunteers_matchable()) == []
+    assert 'id="briefing-needed"' in content
+    client.post("/profil/einweisung/")
     assert list(volunteers_matchable()) == [signed_up.volunteer]
 
 

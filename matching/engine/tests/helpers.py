@@ -46,6 +46,7 @@ def make_volunteer(
     account_active: bool = True,
     paused_until=None,
     consent: bool = True,
+    briefed: bool = True,
     using: str = "default",
 ) -> Volunteer:
     user = (
@@ -65,6 +66,7 @@ def make_volunteer(
         gender=gender,
         is_active=is_active,
         paused_until=paused_until,
+        briefed_at=timezone.now() if briefed else None,
     )
     volunteer.save(using=using)
     # A volunteer who withdrew keeps the record of the consent they gave, with the withdrawal.
@@ -201,6 +203,7 @@ def oracle(*, escort_request: AccompanimentRequest, using: str = "default", limi
         if (
             km > volunteer.radius_km
             or not volunteer.is_active
+            or volunteer.briefed_at is None
             or volunteer.pk not in consented
             or volunteer.user_id not in verified
             or not volunteer.user.is_active
@@ -214,7 +217,10 @@ def oracle(*, escort_request: AccompanimentRequest, using: str = "default", limi
                 m.status in ACTIVE_MATCH_STATUSES and m.blocked_from < block_until and m.blocked_until > block_from
                 for m in matches
             )
-            or any(m.request_id == escort_request.pk and m.status == MatchStatus.DECLINED for m in matches)
+            or any(
+                m.request_id == escort_request.pk and m.status in (MatchStatus.DECLINED, MatchStatus.BACKED_OUT)
+                for m in matches
+            )
         ):
             continue
         counted = [m.starts_at for m in matches if m.status in ("accepted", "done") and m.starts_at <= now]

@@ -89,6 +89,7 @@ def test_it_respects_each_volunteers_own_radius():
         ({}, True),
         ({"is_active": False}, False),
         ({"verified": False}, False),
+        ({"briefed": False}, False),
         ({"account_active": False}, False),
         ({"availability": 1 << availability_position(Weekday.MONDAY, DayPart.AFTERNOON)}, False),
         ({"availability": 1 << availability_position(Weekday.MONDAY, DayPart.MORNING)}, True),
@@ -283,7 +284,7 @@ def test_rebuild_distances_builds_missing_and_stale_indexes():
 
 VENDOR_OBJECTS = {
     "officedistance_office_km",
-    "volunteer_matching_cover",
+    "volunteer_matching_cover_briefed",
     "emailaddress_verified_primary",
     "match_active_blocks",
     "match_counted_starts",

@@ -189,7 +189,7 @@ class Command(BaseCommand):
                     (
                         number, number, f"V{number}", code, self.rng.choice(RADII), sum(1 << c for c in cells),
                         languages, kinds, "", self.rng.choice(["", "f", "m"]), False, self.rng.random() < 0.95,
-                        paused, joined, joined,
+                        paused, joined, joined, joined if self.rng.random() < 0.97 else None,
                     )
                 )  # fmt: skip
                 # Some withdrew their consent: the search must pass them over (is_active alone does not decide).
@@ -230,7 +230,8 @@ class Command(BaseCommand):
             self._execute_many(
                 "INSERT INTO volunteers_volunteer (id, user_id, display_name, postal_code, radius_km, availability, "
                 "languages, office_kinds, phone, gender, knows_social_law, is_active, paused_until, created_at, "
-                "updated_at, language) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'de')",
+                "updated_at, briefed_at, language, calendar_token) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'de', '')",
                 volunteers,
             )
             self._execute_many(
@@ -251,8 +252,8 @@ class Command(BaseCommand):
                 ]
                 self._execute_many(
                     "INSERT INTO matching_match (request_id, volunteer_id, status, token, starts_at, ends_at, "
-                    "blocked_from, blocked_until, decline_reason, outcome, created_at) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    "blocked_from, blocked_until, decline_reason, outcome, created_at, calendar_sequence) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0)",
                     matches,
                 )
             progress.update(high - low)

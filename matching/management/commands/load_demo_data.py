@@ -98,7 +98,7 @@ class Command(BaseCommand):
                 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
                 cells = rng.sample(range(18), rng.randint(2, 8))
                 languages = {Language.GERMAN, *rng.sample(list(Language), rng.randint(0, 2))}
-                volunteer_services.volunteer_create(
+                volunteer = volunteer_services.volunteer_create(
                     user=user,
                     policy_version=settings.PRIVACY_POLICY_VERSION,
                     display_name=DEMO_NAMES[number % len(DEMO_NAMES)],
@@ -111,6 +111,8 @@ class Command(BaseCommand):
                     gender=rng.choice(["", Gender.FEMALE, Gender.MALE]),
                     knows_social_law=rng.random() < 0.2,
                 )
+                # Demo volunteers have read the briefing, so the demo matches right away.
+                volunteer_services.volunteer_confirm_briefing(volunteer=volunteer)
         return Volunteer.objects.count()
 
     def _coordinator(self) -> None:

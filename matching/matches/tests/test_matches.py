@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
@@ -321,6 +322,11 @@ def test_a_new_volunteer_nearby_is_proposed_for_open_requests_and_a_second_chang
             office_kinds=(1 << 9) - 1,
         )
     assert callbacks  # the change was announced on commit
+    # Not asked before the briefing is confirmed; confirming it (a new window) brings the proposal.
+    assert not Proposal.objects.filter(request=escort_request).exists()
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        volunteer_services.volunteer_confirm_briefing(volunteer=volunteer)
     assert list(Proposal.objects.filter(request=escort_request).values_list("volunteer", flat=True)) == [volunteer.pk]
     # A second change inside the debounce window is not dropped (in-process the run is immediate).
     Proposal.objects.all().delete()
