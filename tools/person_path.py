@@ -39,6 +39,9 @@ PERSON_PATH_SOURCES = (
     "geo/validators.py",
 )
 
+# Files inside those patterns that only coordinators read (the admin's work queues).
+PERSON_PATH_EXCLUDED = ("matching/requests/queues.py",)
+
 # (module, class) of the choices whose labels the person reads in the form, the status page or a mail.
 PERSON_PATH_CHOICES = (
     ("directory.choices", "OfficeKind"),
@@ -77,5 +80,5 @@ def choice_msgids() -> set[str]:
 
 
 def on_the_person_s_path(entry: polib.POEntry, choices: set[str]) -> bool:
-    files = [path for path, _line in entry.occurrences]
+    files = [path for path, _line in entry.occurrences if path not in PERSON_PATH_EXCLUDED]
     return entry.msgid in choices or any(fnmatch(path, pattern) for path in files for pattern in PERSON_PATH_SOURCES)
