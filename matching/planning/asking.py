@@ -57,7 +57,8 @@ def _ask_one(*, request_id: int, volunteer_id: int, actor) -> None:
         escort_request = AccompanimentRequest.objects.filter(pk=request_id).first()
         if volunteer is None or escort_request is None:
             raise MatchError(_("Anfrage oder Person gibt es nicht mehr."))
-        if Match.objects.filter(request=escort_request, volunteer=volunteer, status=MatchStatus.DECLINED).exists():
+        gave_up = (MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.BACKED_OUT)
+        if Match.objects.filter(request=escort_request, volunteer=volunteer, status__in=gave_up).exists():
             raise MatchError(_("Diese Person hat für diese Anfrage abgesagt."))
         since = timezone.now()
         held = Match.objects.filter(

@@ -77,10 +77,11 @@ def open_requests(*, prefixes: tuple[str, ...], since: datetime.datetime, until:
 
 
 def _tried_pairs(request_ids: list[int]) -> set[tuple[int, int]]:
-    """Asks that were declined or withdrawn: the same volunteer is not planned for that request again."""
+    """Asks that were declined, withdrawn, left to expire or given back: that volunteer is not planned for that request again."""
     return set(
         Match.objects.filter(
-            request_id__in=request_ids, status__in=(MatchStatus.DECLINED, MatchStatus.CANCELLED)
+            request_id__in=request_ids,
+            status__in=(MatchStatus.DECLINED, MatchStatus.CANCELLED, MatchStatus.EXPIRED, MatchStatus.BACKED_OUT),
         ).values_list("request_id", "volunteer_id")
     )
 
