@@ -77,7 +77,7 @@ def open_requests(*, prefixes: tuple[str, ...], since: datetime.datetime, until:
 
 
 def _tried_pairs(request_ids: list[int]) -> set[tuple[int, int]]:
-    """Asks that were declined, withdrawn, left to expire or given back: that volunteer is not planned for that request again."""
+    """Asks declined, withdrawn, expired or given back: that volunteer is not planned for that request again."""
     return set(
         Match.objects.filter(
             request_id__in=request_ids,
