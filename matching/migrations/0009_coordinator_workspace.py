@@ -7,9 +7,9 @@ from django.db import migrations, models
 
 
 def mark_initiative_requests(apps, schema_editor):
-    apps.get_model("matching", "AccompanimentRequest").objects.filter(filed_by_initiative__isnull=False).update(
-        intake_channel="initiative"
-    )
+    # On the database being migrated (bench_matching migrates a scratch database beside the default one).
+    requests = apps.get_model("matching", "AccompanimentRequest").objects.using(schema_editor.connection.alias)
+    requests.filter(filed_by_initiative__isnull=False).update(intake_channel="initiative")
 
 
 class Migration(migrations.Migration):

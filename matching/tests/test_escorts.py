@@ -289,11 +289,14 @@ def test_a_volunteer_without_the_briefing_cannot_be_asked(coordinator):
     assert not Match.objects.exists()
 
 
-def test_the_reminder_the_day_before_brings_the_notice_and_the_coordinators_phone(accepted):
-    from matching.matches.mails import match_send_reminder
+def test_the_reminder_the_day_before_brings_the_notice_and_the_coordinators_phone(
+    accepted, django_capture_on_commit_callbacks
+):
+    from matching.matches.mails import match_mail_reminder
 
     mail.outbox.clear()
-    assert match_send_reminder(match_id=accepted.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # mails leave the outbox after the commit
+        assert match_mail_reminder(match_id=accepted.pk)
     (to_volunteer,) = [m for m in mail.outbox if m.to == [accepted.volunteer.user.email]]
     assert f"/einsatz/{accepted.token}/hinweis-fuer-das-amt/" in to_volunteer.body
     assert "Koordination: 0203 123 456 78" in to_volunteer.body

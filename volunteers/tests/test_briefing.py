@@ -61,8 +61,9 @@ def test_confirming_needs_a_post(client):
     assert client.get("/profil/einweisung/").status_code == 405
 
 
-def test_the_welcome_mail_links_the_briefing(client):
-    client.post("/mitmachen/", signup_form_data())
+def test_the_welcome_mail_links_the_briefing(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # mails leave the outbox after the commit
+        client.post("/mitmachen/", signup_form_data())
     assert len(mail.outbox) == 1
     assert settings.SITE_URL + "/mitmachen/einweisung/" in mail.outbox[0].body
     assert "Einweisung" in mail.outbox[0].body
