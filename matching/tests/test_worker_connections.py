@@ -19,7 +19,7 @@ from testing import celery_worker
 from testing.celery_worker import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-NOTICE_DONE = r"Task matching\.requests\.notices\.request_notice\[[^\]]+\] succeeded"
+NOTICE_DONE = r"Task core\.outbox\.outbox_send\[[^\]]+\] succeeded"
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def terminate(backends: set[int]) -> int:
 
 
 def proposals_for(the_office, worker, email_address: str) -> int:
-    """File a request and wait until the worker is idle again (its proposals and its notice done)."""
+    """File a request and wait until the worker is idle again (its proposals and its mails sent)."""
     notices = worker.count(NOTICE_DONE)
     escort_request = create_request(the_office, email_address=email_address)
     wait_for(
