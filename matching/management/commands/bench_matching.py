@@ -252,7 +252,8 @@ class Command(BaseCommand):
                 ]
                 self._execute_many(
                     "INSERT INTO matching_match (request_id, volunteer_id, status, token, starts_at, ends_at, "
-                    "blocked_from, blocked_until, decline_reason, outcome, created_at, calendar_sequence, refusal_said) "
+                    "blocked_from, blocked_until, decline_reason, outcome, created_at, calendar_sequence, "
+                    "refusal_said) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, '')",
                     matches,
                 )
