@@ -182,6 +182,8 @@ CELERY_DB_REUSE_MAX = 1_000_000_000
 MFA_ADAPTER = "mitlaeufer.mfa.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Mitläufer"
+# A code typed just as its 30-second window ends (or on a phone whose clock is a little off) still counts.
+MFA_TOTP_TOLERANCE = 1
 ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
