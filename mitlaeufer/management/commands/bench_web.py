@@ -118,7 +118,9 @@ class Command(BaseCommand):
 
     def _run(self, env: dict[str, str], paths: list[str], options) -> dict[str, tuple[float, list[float], int]]:
         port = free_port()
-        log_path = Path(tempfile.mkdtemp(prefix="mitlaeufer-bench-web-")) / "gunicorn.log"
+        # gunicorn's log lives only as long as the run: a benchmark leaves nothing behind in /tmp.
+        log_dir = tempfile.TemporaryDirectory(prefix="mitlaeufer-bench-web-")
+        log_path = Path(log_dir.name) / "gunicorn.log"
         command = [sys.executable, "-m", "gunicorn", "mitlaeufer.bench_wsgi:application", "--bind", f"{HOST}:{port}"]
         command += ["--workers", str(options["workers"])]
         with open(log_path, "wb") as log:
@@ -133,6 +135,7 @@ class Command(BaseCommand):
         finally:
             server.terminate()
             server.wait(timeout=30)
+            log_dir.cleanup()
 
     def _report(self, paths: list[str], runs) -> None:
         self.stdout.write("")
