@@ -6,5 +6,5 @@ both lines below are updated, so every consent records the policy it really saw.
 No Django imports: the settings read ``POLICY_VERSION``.
 """
 
-POLICY_VERSION = "2026-12-02"
-REGISTER_SHA256 = "8482431045ca0f59394cc7899269fac2ca15558c4580808e43e3a4416c97dc24"
+POLICY_VERSION = "2026-12-03"
+REGISTER_SHA256 = "83b1f6172bff452608f5115d1dc3d6f6e438174b3ae7989427652b9e46b0b4ea"

@@ -1,9 +1,54 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Count
 
-from geo.models import PostalCode
+from geo.models import PostalCode, Region
+from geo.regions import coordinator_region_ids, region_prefixes_clean
 
 
 @admin.register(PostalCode)
 class PostalCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "latitude", "longitude"]
+    list_display = ["code", "region", "latitude", "longitude"]
+    list_filter = ["region"]
     search_fields = ["code"]
+
+
+class RegionForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["name", "slug", "prefixes", "coordinators"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "coordinators" in self.fields:
+            self.fields["coordinators"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
+
+    def clean_prefixes(self) -> str:
+        return region_prefixes_clean(self.cleaned_data["prefixes"], exclude_region_id=self.instance.pk)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    form = RegionForm
+    list_display = ["name", "prefixes", "postal_code_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["coordinators"]
+    search_fields = ["name", "prefixes"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(postal_code_total=Count("postal_codes"))
+
+    @admin.display(description=PostalCode._meta.verbose_name_plural, ordering="postal_code_total")
+    def postal_code_count(self, region) -> int:
+        return region.postal_code_total
+
+    # Only national coordinators (and superusers) draw the regions: a regional one could widen their own view.
+    def has_add_permission(self, request) -> bool:
+        return coordinator_region_ids(request.user) is None and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return coordinator_region_ids(request.user) is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return coordinator_region_ids(request.user) is None and super().has_delete_permission(request, obj)

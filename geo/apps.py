@@ -6,3 +6,6 @@ class GeoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "geo"
     verbose_name = _("Orte")
+
+    def ready(self) -> None:
+        from geo import signals  # noqa: F401  (connects the receivers)

@@ -18,6 +18,7 @@ from directory.demo import initiatives_load_demo
 from directory.models import Office
 from geo.distances import Point, points_within
 from geo.models import PostalCode
+from geo.regions import regions_load_default
 from volunteers import services as volunteer_services
 from volunteers.choices import Gender, availability_position
 from volunteers.models import Volunteer
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             self._coordinator()
             self._requests()
             initiatives_load_demo()
+            regions_load_default()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {offices} offices, {volunteers} volunteers."))
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from geo.models import Region
+from geo.regions import regions_load_default
+
+
+class Command(BaseCommand):
+    help = "Legt die voreingestellten Regionen für Deutschland an (nur wenn noch keine da sind, außer mit --replace)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--replace", action="store_true", help="Vorhandene Regionen vorher löschen.")
+
+    def handle(self, *args, replace: bool = False, **options):
+        created = regions_load_default(replace=replace)
+        if created:
+            self.stdout.write(f"{created} Regionen angelegt.")
+        else:
+            existing = Region.objects.count()
+            self.stdout.write(f"Es gibt schon {existing} Regionen; nichts geändert (--replace ersetzt sie).")
