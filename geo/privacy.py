@@ -5,7 +5,7 @@ Only which coordinator looks after which region points at a person (their user i
 
 from django.utils.translation import gettext_lazy as _
 
-from core.privacy import OPERATIONS, Entry, Erase, FieldClass, Retention, register
+from core.privacy import OPERATIONS, Entry, Erase, Retention, register
 
 register(
     Entry(
@@ -30,7 +30,7 @@ register(
         purpose=_("Welche Koordinator*innen für welche Region zuständig sind"),
         recipients=_("das Koordinationsteam"),
         retention=Retention("account_deleted", _("bis das Konto gelöscht wird")),
-        all_fields=FieldClass.PSEUDONYMOUS,
+        pseudonymous=("id", "region", "user"),
         erase=Erase.CASCADE,
     ),
 )
