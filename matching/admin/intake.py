@@ -130,7 +130,7 @@ class PhoneIntakeAdminMixin:
                     "status_url": url,
                     "qr_svg": qr,
                     "back_url": reverse("admin:matching_accompanimentrequest_change", args=[pk]),
-                    "team_phone": settings.COORDINATION_PHONE,
+                    "team_phone": settings.COORDINATOR_PHONE,
                     "team_email": settings.IMPRINT["email"],
                     "LANGUAGE_CODE": translation.get_language(),
                 },
