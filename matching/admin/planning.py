@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from core.tasks import queue_after_commit
-from geo.regions import coordinator_region_ids
+from geo.regions import coordinator_region_ids, regions_for
 from matching.models import AccompanimentRequest, OfficeDistance
 from matching.planning.asking import pairs_parse, plan_ask, progress_get, progress_start
 from matching.planning.forms import PlanRegionForm
@@ -47,6 +47,8 @@ class WeekPlanningAdminMixin:
             raise PermissionDenied
         form = PlanRegionForm(request.GET or None)
         context = {**self._context(request, _("Woche planen")), "form": form}
+        if coordinator_region_ids(request.user) is not None:
+            context["my_regions"] = ", ".join(regions_for(request.user).values_list("name", flat=True))
         if form.is_bound and form.is_valid():
             plan = week_plan(
                 prefixes=form.cleaned_data["plz"],

@@ -107,6 +107,7 @@ def test_the_week_plan_of_a_regional_coordinator_holds_their_region_only(client,
     planned = [p.escort_request for p in plan.pairs] + [u.escort_request for u in plan.uncovered]
     planned += plan.already_asked
     assert planned
+    assert "Berlin" in page.content.decode().split('id="my-regions"')[1][:200]
     assert {r.office_id for r in planned} == {berlin.office.pk}
     foreign_pairs = f"{ruhr.escort_request.pk}:{ruhr.volunteer.pk}"
     response = client.post(reverse("admin:matching_week_plan_ask"), {"pairs": foreign_pairs})
