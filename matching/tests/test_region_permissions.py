@@ -18,7 +18,7 @@ from core.models import OutgoingMail
 from geo.admin_scope import NATIONAL_ONLY, NOT_REGION_BOUND, SCOPED
 from geo.models import PostalCode
 from matching.models import AccompanimentRequest, CallLog, Match, MatchEvent, Proposal, Referral
-from matching.tests.region_world import two_regions
+from matching.tests.region_world import regional_coordinator, two_regions
 from volunteers.models import Absence, Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,17 @@ def test_dashboard_counts_the_own_region_only(client, worlds, django_user_model)
     assert call_count(berlin.coordinator) == "1"
     assert call_count(ruhr.coordinator) == "1"
     assert call_count(national) == "2"
+
+
+def test_a_national_coordinator_with_the_same_permissions_sees_both_regions(client, worlds):
+    berlin, ruhr = worlds
+    national = regional_coordinator("national@koordination.example", "berlin")
+    national.coordinated_regions.clear()  # assigned to no region: national
+    client.force_login(national)
+    for model, model_admin in _registry():
+        if model_admin.region_scope != SCOPED:
+            continue
+        meta = model._meta
+        body = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")).content.decode()
+        for world in (berlin, ruhr):
+            assert reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[world.objects[model].pk]) in body
