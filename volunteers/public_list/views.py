@@ -91,7 +91,9 @@ def relay(request: HttpRequest, slug: str, volunteer_id: int) -> HttpResponse:
         logger.warning("public list message rejected: rate limit")
         # Shown again as typed, without error marks; nothing is sent.
         form = RelayForm(initial={name: request.POST.get(name, "") for name in RELAY_FIELDS})
-        return render(request, "volunteers/public_list/relay.html", {**context, "form": form, "limited": True}, 429)
+        return render(
+            request, "volunteers/public_list/relay.html", {**context, "form": form, "limited": True}, status=429
+        )
     if not form.is_valid():
         reason = _rejected(form)
         if reason:
