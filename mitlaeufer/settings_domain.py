@@ -54,6 +54,7 @@ CELERY_IMPORTS = [
     "core.outbox",
     "directory.initiative_mails",
     "volunteers.services",
+    "volunteers.public_list.selectors",
     "matching.engine.index",
     "matching.engine.proposals",
     "matching.requests.notices",
@@ -86,6 +87,11 @@ CELERY_BEAT_SCHEDULE = {
     "volunteers-purge-unverified": {
         "task": "volunteers.services.purge_unverified",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # The public list's counts (one aggregate over all volunteers), recomputed before their cache runs out.
+    "public-list-counts": {
+        "task": "volunteers.public_list.selectors.list_overview_refresh_task",
+        "schedule": crontab(minute="*/5"),
     },
     # Volunteers who withdrew their consent are erased after VOLUNTEER_WITHDRAWN_DAYS.
     "volunteers-purge-withdrawn": {

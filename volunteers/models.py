@@ -57,7 +57,8 @@ class Volunteer(models.Model):
     calendar_token = models.CharField(max_length=64, blank=True, editable=False)
     # Opted in to the public Mitläuferliste (first name, postal area, languages; contact only by the relay
     # form). Off by default; only the volunteer sets it on /profil/ (volunteers.public_list).
-    listed_publicly = models.BooleanField(_("öffentlich auf der Mitläuferliste"), default=False)
+    # db_default too: the benchmarks write volunteers with raw SQL that names only the columns it knows.
+    listed_publicly = models.BooleanField(_("öffentlich auf der Mitläuferliste"), default=False, db_default=False)
     listed_since = models.DateTimeField(_("öffentlich seit"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)

@@ -198,3 +198,16 @@ def test_the_list_speaks_english_too(client, ruhr):
     page = client.get(RUHR).content.decode()
     assert "fewer than 5" in page
     assert "weniger als 5" not in page
+
+
+def test_beat_refreshes_the_counts_before_the_cache_runs_out(client, ruhr, settings):
+    from volunteers.public_list.selectors import CACHE_SECONDS, REFRESH_SECONDS, list_overview_refresh_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["public-list-counts"]
+    assert entry["task"] == "volunteers.public_list.selectors.list_overview_refresh_task"
+    assert REFRESH_SECONDS < CACHE_SECONDS
+    client.get(OVERVIEW)
+    volunteers(5)
+    list_overview_refresh_task.delay()
+    assert _queries(client, RUHR, cold=False) <= 3  # counts from the cache: initiatives and the listed
+    assert region_count_text(client.get(RUHR).content.decode()) == "Aktive Mitläufer*innen: etwa 5"
