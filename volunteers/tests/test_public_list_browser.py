@@ -11,8 +11,7 @@ from core.bitmask import to_mask
 from directory.choices import Language
 from directory.tests.initiative_factories import InitiativeFactory
 from geo.regions import regions_load_default
-from mitlaeufer.tests.test_accessibility_browser import blocking_violations
-from testing.browser import assert_fits_a_phone, new_page
+from testing.browser import assert_fits_a_phone, blocking_violations, new_page
 from volunteers.tests.factories import VolunteerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
