@@ -211,3 +211,10 @@ def test_beat_refreshes_the_counts_before_the_cache_runs_out(client, ruhr, setti
     list_overview_refresh_task.delay()
     assert _queries(client, RUHR, cold=False) <= 3  # counts from the cache: initiatives and the listed
     assert region_count_text(client.get(RUHR).content.decode()) == "Aktive Mitläufer*innen: etwa 5"
+
+
+def test_a_new_region_shows_at_once(client, ruhr, django_capture_on_commit_callbacks):
+    client.get(OVERVIEW)  # cached without Hamburg
+    with django_capture_on_commit_callbacks(execute=True):
+        Region.objects.create(name="Hamburg", slug="hamburg", prefixes="20 21 22")
+    assert client.get("/mitlaeuferliste/hamburg/").status_code == 200
