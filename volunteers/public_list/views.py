@@ -86,13 +86,17 @@ def relay(request: HttpRequest, slug: str, volunteer_id: int) -> HttpResponse:
         return render(request, "volunteers/public_list/relay.html", {**context, "form": RelayForm()})
 
     form = RelayForm(request.POST)
-    limited = rate_limit_reached(request=request, scope=RATE_SCOPE, limit=settings.PUBLIC_LIST_RELAY_RATE_LIMIT)
-    if limited or _volunteer_cap_reached(volunteer.pk):
-        logger.warning("public list message rejected: rate limit")
+    limited = None
+    if rate_limit_reached(request=request, scope=RATE_SCOPE, limit=settings.PUBLIC_LIST_RELAY_RATE_LIMIT):
+        limited = "client"
+    elif _volunteer_cap_reached(volunteer.pk):
+        limited = "volunteer"
+    if limited:
+        logger.warning("public list message rejected: rate limit (%s)", limited)
         # Shown again as typed, without error marks; nothing is sent.
         form = RelayForm(initial={name: request.POST.get(name, "") for name in RELAY_FIELDS})
         return render(
-            request, "volunteers/public_list/relay.html", {**context, "form": form, "limited": True}, status=429
+            request, "volunteers/public_list/relay.html", {**context, "form": form, "limited": limited}, status=429
         )
     if not form.is_valid():
         reason = _rejected(form)
