@@ -35,7 +35,9 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     @admin.display(description=_("Text"))
     def shown_body(self, mail: OutgoingMail) -> str:
         # A password-reset link in a coordinator's view would hand over someone else's account.
-        return _("(verborgen: enthält einen Anmeldelink)") if mail.sensitive else mail.body
+        if mail.sensitive:
+            return _("(verborgen: enthält einen Anmeldelink oder eine weitergeleitete Nachricht)")
+        return mail.body
 
     @admin.display(description=_("Art"), ordering="key")
     def kind(self, mail: OutgoingMail) -> str:

@@ -64,6 +64,7 @@ def outbox_enqueue(
     bcc: Iterable[str] = (),
     attachments: Iterable[Attachment] = (),
     about: Iterable[str] = (),
+    sensitive: bool = False,
 ) -> OutgoingMail | None:
     """Render a mail and store it for sending once the current transaction commits; None if ``key`` exists.
 
@@ -75,7 +76,16 @@ def outbox_enqueue(
         logger.info("mail %s already in the outbox", key.split(":")[0])
         return None
     subject, body = mail_render(template=template, context=context, language=language)
-    return outbox_store(key=key, subject=subject, body=body, to=to, bcc=bcc, attachments=attachments, about=about)
+    return outbox_store(
+        key=key,
+        subject=subject,
+        body=body,
+        to=to,
+        bcc=bcc,
+        attachments=attachments,
+        about=about,
+        sensitive=sensitive,
+    )
 
 
 def outbox_store(
@@ -91,7 +101,8 @@ def outbox_store(
 ) -> OutgoingMail | None:
     """Store a rendered mail for sending once the current transaction commits; None if ``key`` exists.
 
-    ``sensitive``: the body holds a login secret (a confirmation or password-reset link);
+    ``sensitive``: the body holds a login secret (a confirmation or password-reset link) or a
+    message we promised to keep only until it is sent (the public list's relay form);
     it is blanked as soon as the mail is sent and never shown in the admin.
     """
     to, bcc = [a for a in to if a], [a for a in bcc if a]

@@ -248,6 +248,8 @@ GERMAN_ENGLISH_ONLY_PATHS = [
     r"^/anfrage/einfach/",
     r"^/konto/",
     r"^/profil/",
+    # The public list speaks to people who may want to volunteer or to reach one: German and English.
+    r"^/mitlaeuferliste/",
     r"^/einsatz/",
     r"^/partner/",
     r"^/initiative/",

@@ -47,6 +47,11 @@ INITIATIVE_EDIT_LINK_DAYS = env.int("INITIATIVE_EDIT_LINK_DAYS", default=90)
 INITIATIVE_SUBMIT_RATE_PER_HOUR = env.int("INITIATIVE_SUBMIT_RATE_PER_HOUR", default=10)
 # Accepted volunteer sign-ups per client address and hour (form errors do not count).
 SIGNUP_RATE_LIMIT = env.int("SIGNUP_RATE_LIMIT", default=20)
+# The public Mitläuferliste's relay form: accepted messages per client address and period, and at most
+# this many messages a day to one listed volunteer, however many people write.
+PUBLIC_LIST_RELAY_RATE_LIMIT = env.int("PUBLIC_LIST_RELAY_RATE_LIMIT", default=5)
+PUBLIC_LIST_RELAY_RATE_SECONDS = env.int("PUBLIC_LIST_RELAY_RATE_SECONDS", default=3600)
+PUBLIC_LIST_RELAY_PER_VOLUNTEER_PER_DAY = env.int("PUBLIC_LIST_RELAY_PER_VOLUNTEER_PER_DAY", default=5)
 # Public forms without an account: a faster submission than this is treated as a bot.
 SPAM_MIN_FILL_SECONDS = env.int("SPAM_MIN_FILL_SECONDS", default=3)
 # Tasks live beside the services they wrap (no tasks.py per app); the worker imports these modules.
@@ -55,6 +60,7 @@ CELERY_IMPORTS = [
     "core.outbox",
     "directory.initiative_mails",
     "volunteers.services",
+    "volunteers.public_list.selectors",
     "matching.engine.index",
     "matching.engine.proposals",
     "matching.requests.notices",
@@ -87,6 +93,11 @@ CELERY_BEAT_SCHEDULE = {
     "volunteers-purge-unverified": {
         "task": "volunteers.services.purge_unverified",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # The public list's counts (one aggregate over all volunteers), recomputed before their cache runs out.
+    "public-list-counts": {
+        "task": "volunteers.public_list.selectors.list_overview_refresh_task",
+        "schedule": crontab(minute="*/5"),
     },
     # Volunteers who withdrew their consent are erased after VOLUNTEER_WITHDRAWN_DAYS.
     "volunteers-purge-withdrawn": {

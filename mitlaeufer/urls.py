@@ -33,6 +33,7 @@ urlpatterns = [
         r"^initiative/(?P<rest>.*)$", RedirectView.as_view(url="/partner/%(rest)s", permanent=True, query_string=True)
     ),
     path("initiativen/", include("directory.urls")),
+    path("mitlaeuferliste/", include("volunteers.public_list.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -26,3 +26,19 @@ def new_page(browser, *, phone: bool = True):
 def assert_fits_a_phone(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px phone"
+
+
+AXE_BLOCKING = {"serious", "critical"}
+
+
+def blocking_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page ("rule (impact): selector"); axe ships in the wheel."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in AXE_BLOCKING
+        for node in violation["nodes"]
+    ]

@@ -106,7 +106,8 @@ class VolunteerAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_filter = ["is_active", "created_at", LanguageFilter, RadiusFilter, RegionFilter, PostalRegionFilter]
     search_fields = ["display_name", "user__email", "postal_code__code"]
     raw_id_fields = ["user", "postal_code"]
-    readonly_fields = ["created_at", "updated_at"]
+    # The public listing is the volunteer's own choice (/profil/); coordinators see it, and "aktiv" hides someone.
+    readonly_fields = ["listed_publicly", "listed_since", "created_at", "updated_at"]
     inlines = [ConsentInline, AbsenceInline]
     show_full_result_count = False
     paginator = LargeTablePaginator

@@ -6,3 +6,6 @@ class VolunteersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "volunteers"
     verbose_name = _("Mitläuferliste")
+
+    def ready(self) -> None:
+        from volunteers.public_list import receivers  # noqa: F401  (connects the signal handlers)

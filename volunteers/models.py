@@ -55,6 +55,11 @@ class Volunteer(models.Model):
     briefed_at = models.DateTimeField(_("Einweisung bestätigt am"), null=True, blank=True)
     # The secret of the private calendar feed (/profil/kalender/<token>.ics); empty = no feed.
     calendar_token = models.CharField(max_length=64, blank=True, editable=False)
+    # Opted in to the public Mitläuferliste (first name, postal area, languages; contact only by the relay
+    # form). Off by default; only the volunteer sets it on /profil/ (volunteers.public_list).
+    # db_default too: the benchmarks write volunteers with raw SQL that names only the columns it knows.
+    listed_publicly = models.BooleanField(_("öffentlich auf der Mitläuferliste"), default=False, db_default=False)
+    listed_since = models.DateTimeField(_("öffentlich seit"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
@@ -63,7 +68,11 @@ class Volunteer(models.Model):
         verbose_name_plural = _("Mitläuferliste")
         ordering = ["-created_at"]
         # The admin list's default order (-created_at, -id), read backwards; also its "angelegt" filter.
-        indexes = [models.Index(fields=["created_at", "id"], name="volunteer_created")]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="volunteer_created"),
+            # The public list reads the few who opted in, per region, without touching everyone else.
+            models.Index(fields=["postal_code"], name="volunteer_listed", condition=models.Q(listed_publicly=True)),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(radius_km__gte=RADIUS_MIN_KM) & models.Q(radius_km__lte=RADIUS_MAX_KM),

@@ -23,8 +23,10 @@ UNTIL_ERASED = Retention(
     "VOLUNTEER_WITHDRAWN_DAYS",
 )
 TEAM = _("nur unser Koordinationsteam")
-TEAM_AND_ESCORTED = _(
-    "unser Koordinationsteam; die Person, die Sie begleiten, erfährt Ihren Vornamen, nachdem Sie zugesagt haben"
+TEAM_ESCORTED_AND_LIST = _(
+    "unser Koordinationsteam; die Person, die Sie begleiten, erfährt Ihren Vornamen, nachdem Sie zugesagt haben; "
+    "wenn Sie es in Ihrem Profil einschalten, zeigt die öffentliche Mitläuferliste allen Ihren Vornamen, die ersten "
+    "drei Ziffern Ihrer Postleitzahl und Ihre Sprachen"
 )
 
 
@@ -74,8 +76,11 @@ register(
     Entry(
         model="volunteers.Volunteer",
         section=VOLUNTEERS,
-        purpose=_("damit wir Sie fragen können, ob Sie jemanden in Ihrer Nähe begleiten"),
-        recipients=TEAM_AND_ESCORTED,
+        purpose=_(
+            "damit wir Sie fragen können, ob Sie jemanden in Ihrer Nähe begleiten, und, nur wenn Sie es wünschen, "
+            "um Sie auf der öffentlichen Mitläuferliste zu zeigen"
+        ),
+        recipients=TEAM_ESCORTED_AND_LIST,
         retention=UNTIL_ERASED,
         personal=(
             "display_name",
@@ -91,6 +96,8 @@ register(
             "is_active",
             "paused_until",
             "briefed_at",
+            "listed_publicly",
+            "listed_since",
             "created_at",
             "updated_at",
         ),

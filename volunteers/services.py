@@ -151,7 +151,10 @@ def consent_withdraw(*, volunteer: Volunteer) -> None:
     now = timezone.now()
     volunteer.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
     volunteer.is_active = False
-    volunteer.save(update_fields=["is_active", "updated_at"])
+    # Off the public list for good: consenting again does not put them back there without asking.
+    volunteer.listed_publicly = False
+    volunteer.listed_since = None
+    volunteer.save(update_fields=["is_active", "listed_publicly", "listed_since", "updated_at"])
     signals.volunteer_withdrawn.send(sender=Volunteer, volunteer_id=volunteer.pk)
     logger.info("volunteer consent withdrawn id=%s", volunteer.pk)
     _announce_change(volunteer)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from volunteers import views
+from volunteers.public_list import views as public_list_views
 
 app_name = "volunteers"
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("bearbeiten/", views.profile_edit, name="edit"),
     path("pause/", views.pause, name="pause"),
+    path("oeffentlich/", public_list_views.listing_set, name="listing_set"),
     path("einweisung/", views.briefing_confirm, name="briefing_confirm"),
     path("kalender/", views.calendar_feed_renew, name="calendar_feed_renew"),
     path("abwesenheit/", views.absence_add, name="absence_add"),

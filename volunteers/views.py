@@ -18,6 +18,7 @@ from core.i18n import active_language
 from core.spam import rate_limit_count, rate_limit_reached
 from volunteers import profile_sections, selectors, services
 from volunteers.forms import AbsenceForm, DeleteAccountForm, PauseForm, VolunteerProfileForm, VolunteerSignupForm
+from volunteers.public_list.forms import ListingForm
 
 
 def _post_data(request: HttpRequest):
@@ -46,6 +47,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "erasure_due_on": selectors.volunteer_erasure_due_on(volunteer=volunteer),
             "sections": profile_sections.render_sections(request=request, volunteer=volunteer),
             "calendar_feed_url": _calendar_feed_url(volunteer),
+            "listing_form": ListingForm(initial={"listed_publicly": volunteer.listed_publicly}),
         },
     )
 

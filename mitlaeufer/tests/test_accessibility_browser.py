@@ -4,26 +4,24 @@ axe-core comes inside the axe-playwright-python wheel (requirements-dev.txt), so
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from matching.requests.services import request_create
 from matching.requests.tests.helpers import in_days, office
-from testing.browser import new_page
+from testing.browser import blocking_violations, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PUBLIC_PAGES = ["/", "/anfrage/", "/datenschutz/", "/impressum/", "/initiativen/", "/mitmachen/", "/konto/login/"]
-BLOCKING = {"serious", "critical"}
-
-
-def blocking_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['target']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in BLOCKING
-        for node in violation["nodes"]
-    ]
+PUBLIC_PAGES = [
+    "/",
+    "/anfrage/",
+    "/datenschutz/",
+    "/impressum/",
+    "/initiativen/",
+    "/mitmachen/",
+    "/konto/login/",
+    "/mitlaeuferliste/",
+]
+GERMAN_ENGLISH_ONLY = ("/mitmachen/", "/konto/login/", "/mitlaeuferliste/")
 
 
 @pytest.mark.parametrize("language", ["de", "en", "ar"])
@@ -46,7 +44,7 @@ def test_public_pages_have_no_serious_accessibility_problem(browser, live_server
     found = {}
     for path in [*PUBLIC_PAGES, f"/anfrage/{escort_request.token}/", "/gibt-es-nicht/"]:
         page.goto(f"{live_server.url}{path}")
-        german_only = language not in settings.LANGUAGES_EVERYWHERE and path in ("/mitmachen/", "/konto/login/")
+        german_only = language not in settings.LANGUAGES_EVERYWHERE and path in GERMAN_ENGLISH_ONLY
         assert page.locator("html").get_attribute("lang") == ("de" if german_only else language)
         problems = blocking_violations(page)
         if problems:

@@ -134,7 +134,9 @@ def test_the_person_s_mail_speaks_the_person_s_language(language, subject):
         assert subject in render_to_string("matching/email/request_created_subject.txt")
 
 
-@pytest.mark.parametrize("path", ["/mitmachen/", "/konto/login/", "/initiativen/eintragen/", "/anfrage/einfach/"])
+@pytest.mark.parametrize(
+    "path", ["/mitmachen/", "/konto/login/", "/initiativen/eintragen/", "/anfrage/einfach/", "/mitlaeuferliste/"]
+)
 def test_the_volunteers_and_partners_pages_stay_german_in_the_other_languages(client, path):
     content = choose(client, "ar", path).content.decode()
     assert '<html lang="de">' in content

@@ -22,6 +22,8 @@ from geo.regions import regions_load_default
 from volunteers import services as volunteer_services
 from volunteers.choices import Gender, availability_position
 from volunteers.models import Volunteer
+from volunteers.public_list.selectors import list_overview_forget
+from volunteers.public_list.services import volunteer_listing_set
 
 COORDINATOR_EMAIL = "koordination@mitlaeufer.example"
 COORDINATOR_PASSWORD = "mitlaeufer-demo"  # noqa: S105  (demo only; the command refuses to run in production)
@@ -115,6 +117,10 @@ class Command(BaseCommand):
                 )
                 # Demo volunteers have read the briefing, so the demo matches right away.
                 volunteer_services.volunteer_confirm_briefing(volunteer=volunteer)
+                if number % 3 == 0:
+                    # Some show themselves on the public Mitläuferliste, so its region pages have people to write to.
+                    volunteer_listing_set(volunteer=volunteer, listed=True)
+        list_overview_forget()  # the list's cached counts include the demo at once
         return Volunteer.objects.count()
 
     def _coordinator(self) -> None:
