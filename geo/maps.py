@@ -46,6 +46,8 @@ class MapGeometry:
     runs: dict[str, list[tuple[int, int, int]]]
     # prefix2 -> centre (x, y) in cells
     centres: dict[str, tuple[float, float]]
+    # The lines between regions and around the country, as one SVG path (drawn once per geometry).
+    borders: str = ""
 
 
 # The postal codes change once a year at most; a few cached geometries per process are plenty.
@@ -114,7 +116,7 @@ def map_geometry(points: Iterable[tuple[str, float, float]]) -> MapGeometry:
         total[1] += y / CELL_KM
         total[2] += 1
     centres = {prefix: (sx / n, sy / n) for prefix, (sx, sy, n) in sums.items()}
-    return MapGeometry(width=width, height=height, runs=dict(runs), centres=centres)
+    return MapGeometry(width=width, height=height, runs=dict(runs), centres=centres, borders=_region_borders(runs))
 
 
 def public_count(value: int | None) -> int | None:
@@ -183,7 +185,8 @@ def germany_map_svg(
     visible = set(geometry.runs) if in_scope is None else set(geometry.runs) & in_scope
     breaks = class_breaks(value for prefix, value in values_by_prefix2.items() if prefix in visible and value)
     left, top, right, bottom = _view_box(geometry, visible)
-    view_box = f"{left} {top} {right - left} {bottom - top + LEGEND_HEIGHT}"
+    scale = min(1.0, (right - left) / max(geometry.width, MIN_WIDTH))
+    view_box = f"{left} {top} {right - left} {_n(bottom - top + LEGEND_HEIGHT * scale)}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="germany-map" role="img" '
         f'aria-labelledby="{dom_id}-title {dom_id}-desc" viewBox="{view_box}" '
@@ -201,7 +204,7 @@ def germany_map_svg(
         path = "".join(f"M{x} {y}h{n}v1h-{n}z" for x, y, n in geometry.runs[prefix])
         parts.append(f'<path d="{path}" fill="{colour}" stroke="{colour}" data-prefix="{prefix}"/>')
     parts.append("</g>")
-    parts.append(_region_borders(geometry))
+    parts.append(geometry.borders)
     largest_circle = max((value or 0 for prefix, value in circles.items() if prefix in visible), default=0)
     for prefix in sorted(visible):
         value = circles.get(prefix)
@@ -222,7 +225,8 @@ def germany_map_svg(
                 x, y = geometry.centres[prefix]
                 parts.append(f'<text x="{_n(x)}" y="{_n(y + 0.7)}">{prefix}</text>')
         parts.append("</g>")
-    parts.append(_legend(breaks, largest_circle, left, bottom, value_label, circle_label, public=public))
+    legend_labels = (value_label, circle_label)
+    parts.append(_legend(breaks, largest_circle, (left, bottom, scale), legend_labels, public=public))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (built from numbers and escaped labels only)
 
@@ -244,9 +248,9 @@ def _view_box(geometry: MapGeometry, visible: set[str]) -> tuple[int, int, int, 
     return left, top, right, bottom
 
 
-def _region_borders(geometry: MapGeometry) -> str:
+def _region_borders(runs: dict[str, list[tuple[int, int, int]]]) -> str:
     """Thin lines where two regions' cells meet (and around the country), so each region reads as a shape."""
-    owner = {(x + i, y): prefix for prefix, runs in geometry.runs.items() for x, y, n in runs for i in range(n)}
+    owner = {(x + i, y): prefix for prefix, prefix_runs in runs.items() for x, y, n in prefix_runs for i in range(n)}
     segments = []
     for (x, y), prefix in owner.items():
         if owner.get((x + 1, y)) != prefix:
@@ -264,10 +268,16 @@ def _region_borders(geometry: MapGeometry) -> str:
 
 
 def _legend(
-    breaks: list[int], largest_circle: int, left: int, bottom: int, value_label: str, circle_label: str, *, public: bool
+    breaks: list[int], largest_circle: int, origin: tuple[int, int, float], labels: tuple[str, str], *, public: bool
 ) -> str:
-    y = bottom + 4
-    parts = [f'<g class="legend" font-family="sans-serif" font-size="2.6" fill="#222" transform="translate({left} 0)">']
+    """Colour classes and sample circles below the map, scaled down with a cropped (regional) view."""
+    left, bottom, scale = origin
+    value_label, circle_label = labels
+    parts = [
+        f'<g class="legend" font-family="sans-serif" font-size="2.6" fill="#222" '
+        f'transform="translate({left} {bottom}) scale({_n(scale)})">'
+    ]
+    y = 4
     parts.append(f'<text x="2" y="{y}" font-weight="bold">{escape(value_label)}</text>')
     entries = [(EMPTY_COLOUR, _("niemand"))]
     if public:

@@ -1,22 +1,15 @@
 """Counts of volunteers by place, for the statistics page and the public map (numbers only, no person)."""
 
-from collections import Counter
-
 from django.db.models import Count
 
 from volunteers.models import Volunteer
 
 
-def active_volunteers_by_prefix2(*, region_ids: list[int] | None = None) -> dict[str, int]:
-    """Active volunteers per two-digit postal region; only those in ``region_ids`` unless None (all).
+def active_volunteers_by_postal_code() -> dict[str, int]:
+    """Active volunteers per postal code (~8,200 groups); callers sum them per region or prefix.
 
-    Grouped by postal code in the database (~8,200 groups from an index on postal_code) and summed per
-    prefix here, which PostgreSQL does faster than grouping 1M rows by a substring.
+    One pass over the table: at 1M volunteers this is the slowest figure of the statistics, so
+    ``matching.requests.statistics`` computes it once for the whole country and caches it.
     """
-    volunteers = Volunteer.objects.filter(is_active=True)
-    if region_ids is not None:
-        volunteers = volunteers.filter(postal_code__region_id__in=region_ids)
-    counts: Counter[str] = Counter()
-    for code, total in volunteers.values_list("postal_code").annotate(total=Count("pk")).order_by():
-        counts[code[:2]] += total
-    return dict(counts)
+    rows = Volunteer.objects.filter(is_active=True).values_list("postal_code").annotate(total=Count("pk")).order_by()
+    return dict(rows)

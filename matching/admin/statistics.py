@@ -2,15 +2,13 @@
 
 Per region and month: requests, found / not found (defined in ``matching.requests.statistics``), hours
 from arrival to the first yes, refusals at the office and the debriefs; a CSV of the same for funders;
-and the map (``matching.requests.region_map``). The region-month figures read every request of the
-last 12 months (100k at full size), so they are cached for ``FIGURES_CACHE_SECONDS``; ``?neu=1``
-recomputes them.
+and the map (``matching.requests.region_map``). All of it is cut out of the national snapshot
+(``matching.requests.statistics.statistics_snapshot``, refreshed every few minutes); ``?neu=1``
+recomputes it. Only the refusals per office are read live (a coordinator's follow-up changes them).
 """
 
-import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -22,11 +20,10 @@ from core.csv_export import csv_response
 from directory.choices import OfficeKind
 from geo.models import Region
 from geo.regions import coordinator_region_ids
-from matching.models import AccompanimentRequest, Match, Outcome, RequestStatus
-from matching.requests.region_map import map_since, region_map
-from matching.requests.statistics import outcomes_by_region_month, request_figures_by_region_month
+from matching.models import Match, Outcome, RequestStatus
+from matching.requests.region_map import region_map
+from matching.requests.statistics import statistics_snapshot
 
-FIGURES_CACHE_SECONDS = 300
 COUNTS = ("total", "found_total", "not_found", "cancelled", "open")
 CSV_COLUMNS = (
     "region",
@@ -43,23 +40,23 @@ CSV_COLUMNS = (
 )
 
 
-def region_month_figures(*, region_ids: list[int] | None, since: datetime.date, fresh: bool = False) -> list[dict]:
-    """One row per region and month with counts, hours and debriefs; cached per scope."""
-    scope = "all" if region_ids is None else "-".join(str(pk) for pk in sorted(region_ids))
-    key = f"statistics:v1:{scope}:{since.isoformat()}"
-    rows = None if fresh else cache.get(key)
-    if rows is None:
-        rows = request_figures_by_region_month(region_ids=region_ids, since=since)
-        outcomes = outcomes_by_region_month(region_ids=region_ids, since=since)
-        for row in rows:
-            row["outcomes"] = outcomes.get((row["region"], row["month"]), {})
-        cache.set(key, rows, FIGURES_CACHE_SECONDS)
+def region_month_figures(*, region_ids: list[int] | None, fresh: bool = False) -> tuple[list[dict], dict]:
+    """The snapshot's region × month rows inside the coordinator's regions, with names; and the snapshot."""
+    snapshot = statistics_snapshot(fresh=fresh)
     names = dict(Region.objects.values_list("pk", "name"))
-    for row in rows:
-        row["region_name"] = names.get(row["region"], _("ohne Region"))
-        row["refused"] = row["outcomes"].get(Outcome.NOT_ADMITTED, 0)
-        row["outcome_counts"] = [row["outcomes"].get(value, 0) for value in Outcome.values]
-    return rows
+    rows = []
+    for row in snapshot["figures"]:
+        if region_ids is not None and row["region"] not in region_ids:
+            continue
+        rows.append(
+            {
+                **row,
+                "region_name": names.get(row["region"], _("ohne Region")),
+                "refused": row["outcomes"].get(Outcome.NOT_ADMITTED, 0),
+                "outcome_counts": [row["outcomes"].get(value, 0) for value in Outcome.values],
+            }
+        )
+    return rows, snapshot
 
 
 def _totals(rows: list[dict], key: str) -> list[dict]:
@@ -74,21 +71,20 @@ def _totals(rows: list[dict], key: str) -> list[dict]:
     return [summed[name] for name in sorted(summed, key=lambda value: (value is None, value))]
 
 
-def statistics(*, user, months: int = 12, fresh: bool = False) -> dict[str, Any]:
+def statistics(*, user, fresh: bool = False) -> dict[str, Any]:
     """Everything the statistics page shows, for this coordinator's regions (all for national ones)."""
     region_ids = coordinator_region_ids(user)
-    since = map_since(months)
-    figures = region_month_figures(region_ids=region_ids, since=since, fresh=fresh)
-    requests = AccompanimentRequest.objects.filter(starts_at__date__gte=since)
+    figures, snapshot = region_month_figures(region_ids=region_ids, fresh=fresh)
+    since = snapshot["since"]
     matches = Match.objects.filter(starts_at__date__gte=since)
     if region_ids is not None:
-        requests = requests.filter(office__postal_code__region_id__in=region_ids)
         matches = matches.filter(request__office__postal_code__region_id__in=region_ids)
-    per_status = {status: Count("pk", filter=Q(status=status)) for status in RequestStatus.values}
-    by_kind = {
-        row["office__kind"]: row
-        for row in requests.values("office__kind").annotate(total=Count("pk"), **per_status).order_by("office__kind")
-    }
+    by_kind: dict[str, dict[str, int]] = {}
+    for region, kind, status, total in snapshot["by_kind"]:
+        if region_ids is None or region in region_ids:
+            row = by_kind.setdefault(kind, dict.fromkeys(("total", *RequestStatus.values), 0))
+            row["total"] += total
+            row[status] += total
     refusals = list(
         matches.filter(outcome=Outcome.NOT_ADMITTED, refused_by_office__isnull=False)
         .values("refused_by_office", "refused_by_office__name", "refused_by_office__city")
@@ -110,7 +106,8 @@ def statistics(*, user, months: int = 12, fresh: bool = False) -> dict[str, Any]
         "by_kind": [(label, by_kind[value]) for value, label in OfficeKind.choices if value in by_kind],
         "outcomes": list(zip(Outcome.labels, outcome_totals, strict=True)),
         "refusals_by_office": refusals,
-        "region_map": region_map(region_ids=region_ids, fresh=fresh),
+        "region_map": region_map(region_ids=region_ids),
+        "built_at": snapshot["built_at"],
     }
 
 
@@ -133,7 +130,7 @@ def statistics_csv(request, *, allowed: bool) -> HttpResponse:
     if not allowed:
         raise PermissionDenied
     with translation.override("de"):
-        figures = region_month_figures(region_ids=coordinator_region_ids(request.user), since=map_since())
+        figures, _snapshot = region_month_figures(region_ids=coordinator_region_ids(request.user))
         rows = [
             [
                 str(row["region_name"]),

@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from directory.models import Office
 from geo.models import Region
 from matching.engine.tests.helpers import make_volunteer
 from matching.models import AccompanimentRequest, Match, MatchStatus, Outcome, RequestStatus
@@ -186,3 +187,18 @@ def test_the_public_map_is_cached(two_regions, django_assert_max_num_queries):
     make_volunteer(number=99)
     with django_assert_max_num_queries(0):
         assert template.render(Context({})) == first
+
+
+def test_the_figures_come_from_a_snapshot_that_beat_refreshes(admin_client, two_regions):
+    from matching.requests.statistics import statistics_refresh
+
+    def nobody_found_in_berlin() -> int:
+        return {row["region_name"]: row for row in admin_client.get(PAGE).context["by_region"]}["Berlin"]["not_found"]
+
+    assert nobody_found_in_berlin() == 2
+    _past(_request(Office.objects.get(postal_code_id="10117")))
+    assert nobody_found_in_berlin() == 2  # the cached snapshot
+    statistics_refresh()
+    assert nobody_found_in_berlin() == 3
+    _past(_request(Office.objects.get(postal_code_id="10117")))
+    assert admin_client.get(PAGE + "?neu=1").context["by_region"][0]["not_found"] == 4
