@@ -274,14 +274,16 @@ def _legend(
     left, bottom, scale = origin
     value_label, circle_label = labels
     parts = [
-        f'<g class="legend" font-family="sans-serif" font-size="2.6" fill="#222" '
+        f'<g class="legend" font-family="sans-serif" font-size="3" fill="#222" '
         f'transform="translate({left} {bottom}) scale({_n(scale)})">'
     ]
     y = 4
     parts.append(f'<text x="2" y="{y}" font-weight="bold">{escape(value_label)}</text>')
-    entries = [(EMPTY_COLOUR, _("niemand"))]
+    # Publicly, none and a few look the same (both below the threshold).
     if public:
-        entries.append((SUPPRESSED_COLOUR, _("weniger als %(n)s") % {"n": PUBLIC_THRESHOLD}))
+        entries = [(SUPPRESSED_COLOUR, _("weniger als %(n)s") % {"n": PUBLIC_THRESHOLD})]
+    else:
+        entries = [(EMPTY_COLOUR, _("niemand"))]
     lower = 1 if not public else PUBLIC_THRESHOLD
     offset = len(CLASS_COLOURS) - len(breaks)
     for index, upper in enumerate(breaks):
@@ -290,14 +292,14 @@ def _legend(
         lower = upper + 1
     for index, (colour, label) in enumerate(entries):
         column, row = index % 3, index // 3
-        ex, ey = 2 + column * 21, y + 2 + row * 5
+        ex, ey = 2 + column * 28, y + 2 + row * 5.5
         parts.append(
-            f'<rect x="{ex}" y="{ey}" width="4" height="3" fill="{colour}" stroke="#555" stroke-width="0.2"/>'
-            f'<text x="{ex + 5}" y="{ey + 2.6}">{escape(label)}</text>'
+            f'<rect x="{ex}" y="{_n(ey)}" width="4" height="3" fill="{colour}" stroke="#555" stroke-width="0.2"/>'
+            f'<text x="{ex + 5}" y="{_n(ey + 2.7)}">{escape(label)}</text>'
         )
     if circle_label:
-        cy = y + 5 + ((len(entries) + 2) // 3) * 5
-        parts.append(f'<text x="2" y="{cy}" font-weight="bold">{escape(circle_label)}</text>')
+        cy = y + 5 + ((len(entries) + 2) // 3) * 5.5
+        parts.append(f'<text x="2" y="{_n(cy)}" font-weight="bold">{escape(circle_label)}</text>')
         if largest_circle:
             samples = sorted({largest_circle, max(1, largest_circle // 4)}) if largest_circle > 1 else [1]
             cx = 4.0
@@ -310,7 +312,7 @@ def _legend(
                 )
                 cx += 2 * radius + 12
         else:
-            parts.append(f'<text x="2" y="{cy + 4}">{escape(_("keine"))}</text>')
+            parts.append(f'<text x="2" y="{_n(cy + 4)}">{escape(_("keine"))}</text>')
     parts.append("</g>")
     return "".join(parts)
 

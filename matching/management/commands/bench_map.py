@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -26,7 +27,7 @@ from geo.regions import regions_load_default
 from matching.management.bench_stats import load, percentile
 from matching.management.scratch import default_points_at, scratch_close, scratch_open, sequences_reset
 from matching.requests.region_map import region_map, region_map_build
-from matching.requests.statistics import statistics_snapshot
+from matching.requests.statistics import SNAPSHOT_BUILT_KEY, SNAPSHOT_KEY, statistics_snapshot
 
 HOST = "127.0.0.1"
 PAGE = "/admin/matching/accompanimentrequest/statistik/"
@@ -58,6 +59,8 @@ class Command(BaseCommand):
                 self._run(options["repeat"])
             self.stdout.write(f"load average at end: {load()}")
         finally:
+            # The synthetic snapshot must not stand in for the real one in a shared cache.
+            cache.delete_many([SNAPSHOT_KEY, SNAPSHOT_BUILT_KEY])
             scratch_close(scratch, keep=True)
 
     def _sizes(self) -> None:
