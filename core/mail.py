@@ -13,7 +13,6 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -72,12 +71,3 @@ def mail_render(*, template: str, context: dict, language: str) -> tuple[str, st
         subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
         body = render_to_string(f"{template}.txt", context, using="text")
     return subject, body
-
-
-def coordinator_addresses() -> list[str]:
-    """settings.COORDINATOR_EMAILS and every active staff user's address, without duplicates."""
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email")
-    seen: dict[str, str] = {}
-    for address in [*settings.COORDINATOR_EMAILS, *(email for (email,) in staff)]:
-        seen.setdefault(address.strip().lower(), address.strip())
-    return [address for key, address in seen.items() if key]

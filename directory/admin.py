@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from directory.models import Office
+from geo.admin_scope import NotRegionBound
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(NotRegionBound, admin.ModelAdmin):
+    # Offices are a shared directory: a regional coordinator may look up (and fix) any office.
     list_display = ["name", "kind", "postal_code", "city", "verified", "created_at"]
     list_filter = ["verified", "kind"]
     search_fields = ["name", "postal_code__code", "city", "street"]

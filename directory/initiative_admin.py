@@ -18,6 +18,7 @@ from directory.choices import InitiativeService, Language
 from directory.csv_export import initiatives_csv_response
 from directory.initiative_services import INITIATIVE_FIELDS
 from directory.models import Initiative, InitiativeStaff
+from geo.admin_scope import NotRegionBound
 
 
 class InitiativeAdminForm(forms.ModelForm):
@@ -74,7 +75,8 @@ class InitiativeStaffInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(NotRegionBound, admin.ModelAdmin):
+    # Initiatives are public entries about organisations, many of them working nationwide.
     form = InitiativeAdminForm
     inlines = [InitiativeStaffInline]
     list_display = ["name", "city", "reach", "state", "last_confirmed_at", "is_stale"]

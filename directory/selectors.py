@@ -76,14 +76,17 @@ def _word_filter(word: str) -> Q:
     return found
 
 
-def offices_search(*, query: str, limit: int = OFFICE_SEARCH_LIMIT) -> QuerySet[Office]:
+def offices_search(
+    *, query: str, limit: int = OFFICE_SEARCH_LIMIT, region_ids: list[int] | None = None
+) -> QuerySet[Office]:
     """Verified offices for the request form's picker, best first; each carries ``distance_km`` (or None).
 
     The query is split into words. A full, known postal code lists the offices nearest to it (within
     ``OFFICE_NEAR_KM``, with their distance); shorter digits match postal codes by prefix ("470" finds
     470xx). Every other word is looked for in the name, city and street and in the names people use for
     the kinds of office; the offices that match the most words are listed. An empty query finds nothing:
-    the picker must never list the whole country.
+    the picker must never list the whole country. ``region_ids`` limits it to offices in those regions
+    (a regional coordinator taking a call); None means everywhere.
     """
     query = (query or "").strip()[:100]
     tokens = [token for token in _WORD.findall(query) if token.strip(".-")]
@@ -92,6 +95,8 @@ def offices_search(*, query: str, limit: int = OFFICE_SEARCH_LIMIT) -> QuerySet[
     if not codes and not words:
         return Office.objects.none()
     offices = Office.objects.filter(verified=True).select_related("postal_code")
+    if region_ids is not None:
+        offices = offices.filter(postal_code__region__in=region_ids)
     origin = next((PostalCode.objects.filter(code=c).first() for c in codes if len(c) == 5), None)
     if origin is not None:
         offices = offices.annotate(
@@ -118,9 +123,12 @@ def offices_search(*, query: str, limit: int = OFFICE_SEARCH_LIMIT) -> QuerySet[
     return offices.order_by(*ordering)[:limit]
 
 
-def office_get_for_request(*, office_id: int) -> Office | None:
-    """An office a person may pick: a verified one."""
-    return Office.objects.filter(pk=office_id, verified=True).first()
+def office_get_for_request(*, office_id: int, region_ids: list[int] | None = None) -> Office | None:
+    """An office a person may pick: a verified one (in one of ``region_ids``, unless None)."""
+    offices = Office.objects.filter(pk=office_id, verified=True)
+    if region_ids is not None:
+        offices = offices.filter(postal_code__region__in=region_ids)
+    return offices.first()
 
 
 def office_find(*, name: str, postal_code: str) -> Office | None:

@@ -2,13 +2,15 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
+from geo.admin_scope import NotRegionBound
 from geo.models import PostalCode, Region
 from geo.regions import coordinator_region_ids, region_prefixes_clean
 
 
 @admin.register(PostalCode)
-class PostalCodeAdmin(admin.ModelAdmin):
+class PostalCodeAdmin(NotRegionBound, admin.ModelAdmin):
     list_display = ["code", "region", "latitude", "longitude"]
     list_filter = ["region"]
     search_fields = ["code"]
@@ -24,12 +26,23 @@ class RegionForm(forms.ModelForm):
         if "coordinators" in self.fields:
             self.fields["coordinators"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
 
+    def clean_coordinators(self):
+        coordinators = self.cleaned_data["coordinators"]
+        superusers = [user.get_username() for user in coordinators if user.is_superuser]
+        if superusers:
+            # A superuser sees everything whatever their regions: assigning one would only look like a limit.
+            raise forms.ValidationError(
+                _("Superuser sehen immer ganz Deutschland und können keiner Region zugeordnet werden: %(names)s")
+                % {"names": ", ".join(superusers)}
+            )
+        return coordinators
+
     def clean_prefixes(self) -> str:
         return region_prefixes_clean(self.cleaned_data["prefixes"], exclude_region_id=self.instance.pk)
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(NotRegionBound, admin.ModelAdmin):
     form = RegionForm
     list_display = ["name", "prefixes", "postal_code_count"]
     prepopulated_fields = {"slug": ["name"]}
@@ -37,7 +50,7 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefixes"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(postal_code_total=Count("postal_codes"))
+        return super().get_queryset(request).annotate(postal_code_total=Count("postal_codes")).order_by("name")
 
     @admin.display(description=PostalCode._meta.verbose_name_plural, ordering="postal_code_total")
     def postal_code_count(self, region) -> int:

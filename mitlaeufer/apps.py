@@ -9,3 +9,6 @@ class MitlaeuferConfig(AppConfig):
 
     def ready(self) -> None:
         from mitlaeufer import checks  # noqa: F401  (registers the production checks)
+        from mitlaeufer.admin_regions import admin_regions_close
+
+        admin_regions_close()

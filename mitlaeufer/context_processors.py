@@ -9,10 +9,9 @@ def site(request) -> dict:
         "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
         "REQUEST_RETENTION_DAYS": settings.REQUEST_RETENTION_DAYS,
         "IMPRINT": settings.IMPRINT,
-        "CENTRAL_PHONE": settings.CENTRAL_PHONE,
-        "CENTRAL_PHONE_HREF": phone_href(settings.CENTRAL_PHONE),
         "SITE_URL": settings.SITE_URL,
         "COORDINATOR_PHONE": settings.COORDINATOR_PHONE,
+        "COORDINATOR_PHONE_HREF": phone_href(settings.COORDINATOR_PHONE),
         "MATCH_CANCEL_CALL_HOURS": settings.MATCH_CANCEL_CALL_HOURS,
         "VOLUNTEER_UNVERIFIED_DAYS": settings.VOLUNTEER_UNVERIFIED_DAYS,
         # Evaluated only where a template asks (the menu, for signed-in users): one query then.

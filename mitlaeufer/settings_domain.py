@@ -16,8 +16,14 @@ env = environ.Env()
 # data (core/privacy_version.py): a test fails until it is bumped when the register changes.
 PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default=privacy_version.POLICY_VERSION)
 COORDINATOR_EMAILS = env.list("COORDINATOR_EMAILS", default=[])
-# The coordinators' phone: shown to a volunteer who must cancel at short notice, in mails, on the flyer.
-COORDINATOR_PHONE = env.str("COORDINATOR_PHONE", default="0203 123 456 78")
+# The coordinators' central line, as written ("0203 123 456"): a tel: link in every page's footer and on the
+# rate-limit page, on the flyer and a caller's confirmation sheet, in mails, and for a volunteer who must cancel
+# at short notice. Empty: not shown. CENTRAL_PHONE and COORDINATION_PHONE were earlier names for the same line
+# and are still read when COORDINATOR_PHONE is not set, so an existing .env keeps working.
+COORDINATOR_PHONE = env.str(
+    "COORDINATOR_PHONE",
+    default=env.str("CENTRAL_PHONE", default=env.str("COORDINATION_PHONE", default="0203 123 456 78")),
+)
 # Within this many hours before an appointment a volunteer calls instead of cancelling online.
 MATCH_CANCEL_CALL_HOURS = env.int("MATCH_CANCEL_CALL_HOURS", default=24)
 # Days after the appointment (or a cancellation) until a request's personal data is erased.
@@ -108,9 +114,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
 }
-# The team's phone number for people who cannot or do not want to use the form, as written
-# ("0203 123 456"); shown on every page as a tel: link and on the rate-limit page. Empty: not shown.
-CENTRAL_PHONE = env.str("CENTRAL_PHONE", default="")
 # The operator's details for /impressum/.
 IMPRINT = {
     "name": env.str("IMPRINT_NAME", default="Mitläufer-Initiative (Demo)"),
@@ -120,8 +123,6 @@ IMPRINT = {
 }
 # The audit trail (django-auditlog, see matching/audit.py): no client IP addresses in it.
 AUDITLOG_DISABLE_REMOTE_ADDR = True
-# The coordinators' phone number, printed on the confirmation a caller gets (empty: not printed).
-COORDINATION_PHONE = env.str("COORDINATION_PHONE", default="")
 # Matching: how many ranked candidates a request gets, and the minimum gap
 # between two appointments of one volunteer (one hour before and after).
 MATCHING_PROPOSALS = env.int("MATCHING_PROPOSALS", default=5)

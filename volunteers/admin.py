@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from core.bitmask import BitMaskField, BitMaskListFilter
 from core.paginator import LargeTablePaginator
 from directory.choices import Language, OfficeKind
+from geo.admin_scope import RegionFilter, RegionScopedAdmin
+from geo.regions import coordinator_region_ids
 from volunteers import services
 from volunteers.choices import availability_choices
 from volunteers.models import Absence, Consent, Volunteer
@@ -84,14 +86,24 @@ class VolunteerAdminForm(forms.ModelForm):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(RegionScopedAdmin, admin.ModelAdmin):
     form = VolunteerAdminForm
-    list_display = ["display_name", "email", "postal_code", "radius_km", "is_active", "paused_until", "created_at"]
+    region_path = "postal_code"
+    list_display = [
+        "display_name",
+        "email",
+        "postal_code",
+        "region_name",
+        "radius_km",
+        "is_active",
+        "paused_until",
+        "created_at",
+    ]
     # postal_code too: the column shows str(PostalCode), one query per row otherwise.
-    list_select_related = ["user", "postal_code"]
+    list_select_related = ["user", "postal_code__region"]
     # "created_at" as a filter, not a date hierarchy: the hierarchy's links read the date of every
     # volunteer (1.5 s at a million); the filter's "past 7 days" … are index range scans.
-    list_filter = ["is_active", "created_at", LanguageFilter, RadiusFilter, PostalRegionFilter]
+    list_filter = ["is_active", "created_at", LanguageFilter, RadiusFilter, RegionFilter, PostalRegionFilter]
     search_fields = ["display_name", "user__email", "postal_code__code"]
     raw_id_fields = ["user", "postal_code"]
     readonly_fields = ["created_at", "updated_at"]
@@ -111,14 +123,28 @@ class VolunteerAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         services.volunteer_admin_saved(volunteer=form.instance)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The account is linked once; a regional coordinator may not see (or pick) other people's accounts.
+        if coordinator_region_ids(request.user) is not None:
+            fields.append("user")
+        return fields
+
+    @admin.display(description=_("Region"), ordering="postal_code__region__name")
+    def region_name(self, volunteer: Volunteer) -> str:
+        region = volunteer.postal_code.region
+        return region.name if region is not None else "–"
+
     @admin.display(description=_("E-Mail"), ordering="user__email")
     def email(self, volunteer: Volunteer) -> str:
         return volunteer.user.email
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(RegionScopedAdmin, admin.ModelAdmin):
     """Read-only: a consent record is evidence and must not be edited."""
+
+    region_path = "volunteer__postal_code"
 
     list_display = ["volunteer", "policy_version", "given_at", "withdrawn_at"]
     list_select_related = ["volunteer"]

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from matching.matches.calls import call_done, call_record
-from matching.models import AccompanimentRequest, CallLog
+from matching.models import CallLog
 
 
 class CallLogInline(admin.TabularInline):
@@ -52,7 +52,7 @@ class CallSavingMixin:
     def call_done_view(self, request, pk: int):
         if request.method != "POST":
             raise PermissionDenied
-        escort_request = AccompanimentRequest.objects.filter(pk=pk).first()
+        escort_request = self.region_object(request, pk)
         if escort_request is None:
             raise Http404
         if not self.has_change_permission(request, escort_request):

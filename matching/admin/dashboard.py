@@ -7,7 +7,12 @@ from django.utils.translation import gettext as _
 
 from directory.choices import InitiativeState
 from directory.models import Initiative
+from geo.admin_scope import region_scoped
+from matching.models import AccompanimentRequest
 from matching.requests.queues import queue_counts
+
+# As the request list (``AccompanimentRequestAdmin.region_path``): a count always matches the list it links to.
+REGION_PATH = "office__postal_code"
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ def dashboard_rows(*, user) -> list[DashboardRow]:
     rows: list[DashboardRow] = []
     if user.has_perm("matching.view_accompanimentrequest"):
         changelist = reverse("admin:matching_accompanimentrequest_changelist")
+        requests = region_scoped(AccompanimentRequest.objects.all(), user=user, path=REGION_PATH)
         rows += [
             DashboardRow(
                 key=item.queue.key,
@@ -34,7 +40,7 @@ def dashboard_rows(*, user) -> list[DashboardRow]:
                 url=f"{changelist}?warteschlange={item.queue.key}",
                 urgent=item.queue.urgent and item.count > 0,
             )
-            for item in queue_counts()
+            for item in queue_counts(requests=requests)
         ]
     if user.has_perm("directory.view_initiative"):
         rows.append(

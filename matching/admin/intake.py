@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from geo.models import PostalCode
+from geo.regions import coordinator_region_ids
 from matching.audit import audit_access
 from matching.links import request_status_url
 from matching.models import AccompanimentRequest, IntakeChannel
@@ -48,7 +50,9 @@ class PhoneIntakeForm(RequestForm):
         initial=settings.LANGUAGE_CODE,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, region_ids: list[int] | None = None, **kwargs):
+        # Set before the form builds its office list: a regional coordinator picks offices of their regions.
+        self.office_region_ids = region_ids
         super().__init__(*args, **kwargs)
         self.fields["first_name"].label = gettext_lazy("Vorname der anrufenden Person")
         self.fields["consent"].label = gettext_lazy(
@@ -58,6 +62,18 @@ class PhoneIntakeForm(RequestForm):
         self.fields["consent"].error_messages["required"] = gettext_lazy(
             "Ohne die mündliche Einwilligung der Person können wir keine Begleitung suchen."
         )
+
+    def clean_new_office_postal_code(self):
+        code = self.cleaned_data.get("new_office_postal_code")
+        regions = self.office_region_ids
+        if code and regions is not None and not PostalCode.objects.filter(code=code, region__in=regions).exists():
+            raise forms.ValidationError(
+                _(
+                    "Diese Postleitzahl liegt nicht in Ihrer Region. "
+                    "Bitte geben Sie den Anruf an die Koordination dort weiter."
+                )
+            )
+        return code
 
     def fieldsets(self):
         for title, names in INTAKE_FIELDSETS:
@@ -78,7 +94,7 @@ class PhoneIntakeAdminMixin:
     def phone_intake_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request) or not request.user.has_perm("matching.change_accompanimentrequest"):
             raise PermissionDenied
-        form = PhoneIntakeForm(request.POST or None)
+        form = PhoneIntakeForm(request.POST or None, region_ids=coordinator_region_ids(request.user))
         searched = request.method == "POST" and "search" in request.POST
         if request.method == "POST" and not searched and form.is_valid():
             return self._phone_intake_save(request, form)
@@ -112,7 +128,7 @@ class PhoneIntakeAdminMixin:
         return redirect("admin:matching_accompanimentrequest_change", escort_request.pk)
 
     def confirmation_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        escort_request = AccompanimentRequest.objects.select_related("office").filter(pk=pk).first()
+        escort_request = self.get_queryset(request).select_related("office").filter(pk=pk).first()
         if escort_request is None or escort_request.is_erased:
             raise Http404
         if not self.has_view_permission(request, escort_request):
@@ -130,7 +146,7 @@ class PhoneIntakeAdminMixin:
                     "status_url": url,
                     "qr_svg": qr,
                     "back_url": reverse("admin:matching_accompanimentrequest_change", args=[pk]),
-                    "team_phone": settings.COORDINATION_PHONE,
+                    "team_phone": settings.COORDINATOR_PHONE,
                     "team_email": settings.IMPRINT["email"],
                     "LANGUAGE_CODE": translation.get_language(),
                 },

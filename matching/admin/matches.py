@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from core.paginator import LargeTablePaginator
 from core.tasks import queue_after_commit
+from geo.admin_scope import RegionScopedAdmin
+from geo.regions import coordinator_region_ids
 from matching.admin.filters import AppointmentFilter
 from matching.admin.statistics import statistics_csv, statistics_page
 from matching.audit import audit_access
@@ -91,7 +94,8 @@ class RequestMatchingAdminMixin:
     def _act(self, request: HttpRequest, pk: int, action: Callable[[AccompanimentRequest], str]):
         if request.method != "POST":
             raise PermissionDenied
-        obj = AccompanimentRequest.objects.filter(pk=pk).first()
+        # Another region's request is a 404, like one that does not exist.
+        obj = self.region_object(request, pk)
         if obj is None:
             raise Http404
         if not self.has_change_permission(request, obj):
@@ -102,9 +106,22 @@ class RequestMatchingAdminMixin:
             messages.error(request, str(error))
         return HttpResponseRedirect(reverse("admin:matching_accompanimentrequest_change", args=[pk]) + "#matching")
 
+    @staticmethod
+    def _volunteer(request: HttpRequest, obj: AccompanimentRequest, volunteer_id: int) -> Volunteer:
+        """A volunteer this coordinator may ask for the request: one of their regions or proposed for it.
+
+        Proposals cross region borders on purpose (a request near the border finds the nearest people), so a
+        regional coordinator asks the proposed ones wherever they live, but no one else outside their regions.
+        """
+        volunteers = Volunteer.objects.filter(pk=volunteer_id)
+        region_ids = coordinator_region_ids(request.user)
+        if region_ids is not None:
+            volunteers = volunteers.filter(Q(postal_code__region__in=region_ids) | Q(proposals__request=obj))
+        return get_object_or_404(volunteers.distinct())
+
     def ask_view(self, request, pk: int, volunteer_id: int):
         def action(obj):
-            volunteer = get_object_or_404(Volunteer, pk=volunteer_id)
+            volunteer = self._volunteer(request, obj, volunteer_id)
             match_ask(escort_request=obj, volunteer=volunteer, actor=request.user)
             return _("%(name)s ist angefragt und bekommt eine E-Mail.") % {"name": volunteer.display_name}
 
@@ -154,7 +171,7 @@ class RequestMatchingAdminMixin:
 
     def reassign_view(self, request, pk: int, match_id: int, volunteer_id: int):
         def action(obj):
-            volunteer = get_object_or_404(Volunteer, pk=volunteer_id)
+            volunteer = self._volunteer(request, obj, volunteer_id)
             match = get_object_or_404(Match, pk=match_id, request=obj)
             match_reassign(match=match, volunteer=volunteer, actor=request.user)
             return _("Neu vergeben an %(name)s.") % {"name": volunteer.display_name}
@@ -177,8 +194,10 @@ class MatchEventInline(admin.TabularInline):
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(RegionScopedAdmin, admin.ModelAdmin):
     """The history of every match. Changes go through the request page, so they are recorded."""
+
+    region_path = "request__office__postal_code"
 
     list_display = ["__str__", "status", "starts_at", "volunteer", "request", "outcome", "created_at", "decided_at"]
     list_filter = ["status", "outcome", AppointmentFilter]

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from geo.admin_scope import RegionScopedAdmin
 from matching.models import Referral
 from matching.requests.referrals import referral_save
 
@@ -71,7 +72,8 @@ class ReferralSavingMixin:
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    region_path = "request__office__postal_code"
     list_display = ["__str__", "initiative", "outcome", "request", "request_office", "created_by", "created_at"]
     list_filter = ["outcome", "created_at"]
     list_select_related = ["initiative", "request", "request__office", "created_by"]

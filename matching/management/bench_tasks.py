@@ -10,6 +10,7 @@ once with kept connections (the production default), beside the warm search of t
 
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,12 +79,18 @@ def _run(command: BaseCommand, *, offices: list, count: int, max_age: str) -> tu
                 missed += 1
             elif number >= WARM_UP:
                 stored.append(latency)
-        propose = [float(s) * 1000 for s in PROPOSE_DONE.findall(log_path.read_text())][WARM_UP:]
     finally:
         conf.task_default_queue = saved
         worker.terminate()
         worker.wait(timeout=30)
-    command.stdout.write(f"  worker with DB_CONN_MAX_AGE={max_age}: {len(stored)} requests timed, log {log_path}")
+    propose = [float(s) * 1000 for s in PROPOSE_DONE.findall(log_path.read_text())][WARM_UP:]
+    # The log is kept (and named) only when something went wrong; otherwise the timings are all it held.
+    if not missed:
+        shutil.rmtree(log_path.parent, ignore_errors=True)
+        where = ""
+    else:
+        where = f", log {log_path}"
+    command.stdout.write(f"  worker with DB_CONN_MAX_AGE={max_age}: {len(stored)} requests timed{where}")
     if missed:
         # The broker did not take the task in time (core.tasks deferred it for beat to relay): not timed.
         command.stdout.write(command.style.WARNING(f"  {missed} requests got no proposals within {TIMEOUT:.0f} s"))

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.mail import coordinator_addresses
 from core.outbox import outbox_enqueue
+from geo.coordinators import coordinator_addresses_for
 from matching.links import match_url, request_admin_url, request_status_url
 from matching.matches.calendar import CONTENT_TYPE, match_ics, request_ics
 from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
@@ -91,7 +91,8 @@ def _to_person(*, match: Match, key: str, template: str, attachments=()) -> int:
 
 def _to_coordinators(*, match: Match, key: str, template: str) -> int:
     # About no one: the mail holds only an admin link, so erasing a person's data leaves it alone.
-    recipients = coordinator_addresses()
+    # The coordinators of the office's region, or the national ones when the region has nobody.
+    recipients = coordinator_addresses_for(postal_code_id=match.request.office.postal_code_id)
     if not recipients:
         return 0
     # Bcc: coordinators do not need to see each other's addresses; the mail holds only an admin link.

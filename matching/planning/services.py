@@ -62,11 +62,22 @@ def _reason_text(code: str) -> str:
     }[code]
 
 
-def open_requests(*, prefixes: tuple[str, ...], since: datetime.datetime, until: datetime.datetime):
-    """Requests still looking for someone, with appointments in the window, in the region (office postal code)."""
+def open_requests(
+    *,
+    prefixes: tuple[str, ...],
+    since: datetime.datetime,
+    until: datetime.datetime,
+    region_ids: list[int] | None = None,
+):
+    """Requests still looking for someone, with appointments in the window, in the region (office postal code).
+
+    ``region_ids`` limits them to a regional coordinator's regions (None: no limit), on top of the prefixes.
+    """
     region = Q()
     for prefix in prefixes:
         region |= Q(office__postal_code__code__startswith=prefix)
+    if region_ids is not None:
+        region &= Q(office__postal_code__region__in=region_ids)
     return (
         AccompanimentRequest.objects.select_related("office")
         .filter(region, status__in=SEARCHABLE_STATUSES, starts_at__gte=since, starts_at__lt=until)
@@ -114,14 +125,18 @@ def _plan_request(escort_request, candidates: list[Candidate], since, days: int,
 
 
 def week_plan(
-    *, prefixes: tuple[str, ...] = (), days: int | None = None, now: datetime.datetime | None = None
+    *,
+    prefixes: tuple[str, ...] = (),
+    days: int | None = None,
+    now: datetime.datetime | None = None,
+    region_ids: list[int] | None = None,
 ) -> WeekPlan:
     """The proposed plan for the open requests of a region in the next ``days`` (all of Germany without prefixes)."""
     since = now or timezone.now()
     days = days or settings.PLANNING_DAYS
     until = since + datetime.timedelta(days=days)
     result = WeekPlan(since=since, until=until, prefixes=prefixes)
-    requests = list(open_requests(prefixes=prefixes, since=since, until=until))
+    requests = list(open_requests(prefixes=prefixes, since=since, until=until, region_ids=region_ids))
     asked = set(
         Match.objects.filter(request__in=requests, status=MatchStatus.ASKED).values_list("request_id", flat=True)
     )

@@ -53,6 +53,9 @@ def clean_search_text(value: str) -> str:
 class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
     """The form at /anfrage/. Required: a name, one contact, the office, date and time, consent."""
 
+    # The regions whose offices may be picked; None: all (the public form). See the phone intake.
+    office_region_ids: list[int] | None = None
+
     first_name = forms.CharField(
         label=_("Ihr Vorname"),
         max_length=50,
@@ -196,14 +199,16 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
 
     def _office_results(self) -> list[Office]:
         query = clean_search_text(self._value("office_query"))
-        return list(directory_selectors.offices_search(query=query)) if query else []
+        return list(directory_selectors.offices_search(query=query, region_ids=self.office_region_ids)) if query else []
 
     def _office_choices(self) -> list[tuple[str, str]]:
         choices = [("", _("– Bitte wählen –"))]
         offices = list(self.office_results)
         selected = self._value("office")
         if selected.isdigit() and len(selected) < 19 and all(str(o.pk) != selected for o in offices):
-            office = directory_selectors.office_get_for_request(office_id=int(selected))
+            office = directory_selectors.office_get_for_request(
+                office_id=int(selected), region_ids=self.office_region_ids
+            )
             if office is not None:
                 offices.insert(0, office)
         choices += [(str(office.pk), office_label(office)) for office in offices]
@@ -229,7 +234,7 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
             )
         office = None
         if value.isdigit() and len(value) < 19:
-            office = directory_selectors.office_get_for_request(office_id=int(value))
+            office = directory_selectors.office_get_for_request(office_id=int(value), region_ids=self.office_region_ids)
         if office is None:
             raise ValidationError(_("Bitte wählen Sie ein Amt aus der Liste."), code="invalid_choice")
         return office

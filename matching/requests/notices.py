@@ -4,8 +4,8 @@ import logging
 
 from django.conf import settings
 
-from core.mail import coordinator_addresses
 from core.outbox import outbox_enqueue
+from geo.coordinators import coordinator_addresses_for
 from matching.links import request_admin_url, request_status_url
 from matching.matches.calendar import CONTENT_TYPE, request_ics
 from matching.models import (
@@ -59,7 +59,8 @@ def request_notify(*, request_id: int, event: str) -> int:
             attachments=_calendar_attachments(escort_request=escort_request, event=event),
         )
         sent += person is not None
-    recipients = coordinator_addresses()
+    # The coordinators of the office's region, or the national ones when the region has nobody.
+    recipients = coordinator_addresses_for(postal_code_id=escort_request.office.postal_code_id)
     if recipients:
         # Bcc: coordinators do not need to see each other's addresses.
         coordinators = outbox_enqueue(

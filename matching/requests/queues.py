@@ -131,8 +131,13 @@ class QueueCount:
     count: int
 
 
-def queue_counts(*, now: datetime.datetime | None = None) -> list[QueueCount]:
-    """Every queue with its count: one query per queue, however many requests there are."""
+def queue_counts(
+    *, now: datetime.datetime | None = None, requests: QuerySet[AccompanimentRequest] | None = None
+) -> list[QueueCount]:
+    """Every queue with its count: one query per queue, however many requests there are.
+
+    ``requests``: the ones to count (a regional coordinator's); all when None.
+    """
     now = now or timezone.now()
-    requests = AccompanimentRequest.objects.all()
+    requests = AccompanimentRequest.objects.all() if requests is None else requests
     return [QueueCount(queue=queue, count=queue.apply(requests, now=now).count()) for queue in QUEUES]

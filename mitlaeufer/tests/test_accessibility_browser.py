@@ -28,7 +28,7 @@ def blocking_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("language", ["de", "en", "ar"])
 def test_public_pages_have_no_serious_accessibility_problem(browser, live_server, settings, language):
-    settings.CENTRAL_PHONE = "0203 123 456"
+    settings.COORDINATOR_PHONE = "0203 123 456"
     jobcenter = office()
     escort_request, _created = request_create(
         office=jobcenter,

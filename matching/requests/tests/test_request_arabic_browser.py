@@ -26,7 +26,7 @@ def assert_fits_and_snap(page, name: str) -> None:
 
 def test_a_person_asks_reschedules_and_cancels_in_arabic(page, live_server, settings, transactional_db):
     settings.SPAM_MIN_FILL_SECONDS = 0
-    settings.CENTRAL_PHONE = "0203 123 456"
+    settings.COORDINATOR_PHONE = "0203 123 456"
     jobcenter = office()
     day = in_days(5).date()
 

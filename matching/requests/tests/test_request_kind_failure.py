@@ -31,7 +31,7 @@ def test_a_request_sent_in_arabic_gets_its_mail_in_arabic(client, jobcenter, dja
 
 def test_the_rate_limit_keeps_what_was_typed_and_offers_the_phone(client, jobcenter, settings):
     settings.REQUEST_RATE_LIMIT = 1
-    settings.CENTRAL_PHONE = "0203 / 123 456"
+    settings.COORDINATOR_PHONE = "0203 / 123 456"
     assert client.post(URL, form_data(jobcenter, time="9:00")).status_code == 302
     typed = form_data(jobcenter, time="12:00", first_name="Zeynep", email="zeynep@beispiel.de", message="Bitte langsam")
     response = client.post(URL, typed)
@@ -49,7 +49,7 @@ def test_the_rate_limit_keeps_what_was_typed_and_offers_the_phone(client, jobcen
 
 def test_the_rate_limit_page_without_a_phone_number_shows_no_empty_link(client, jobcenter, settings):
     settings.REQUEST_RATE_LIMIT = 0
-    settings.CENTRAL_PHONE = ""
+    settings.COORDINATOR_PHONE = ""
     response = client.post(URL, form_data(jobcenter))
     assert response.status_code == 429
     assert 'href="tel:' not in response.content.decode()
@@ -57,10 +57,10 @@ def test_the_rate_limit_page_without_a_phone_number_shows_no_empty_link(client, 
 
 @pytest.mark.parametrize("path", ["/", "/anfrage/", "/datenschutz/", "/initiativen/"])
 def test_every_page_shows_the_central_phone_as_a_tel_link_when_set(client, settings, path):
-    settings.CENTRAL_PHONE = "+49 203 123-456"
+    settings.COORDINATOR_PHONE = "+49 203 123-456"
     content = client.get(path).content.decode()
     assert '<a href="tel:+49203123456" dir="ltr">+49 203 123-456</a>' in content
-    settings.CENTRAL_PHONE = ""
+    settings.COORDINATOR_PHONE = ""
     assert 'href="tel:' not in client.get(path).content.decode()
 
 
