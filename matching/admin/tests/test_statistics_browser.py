@@ -1,7 +1,12 @@
-"""The statistics page in a real chromium at 1280 px: a regional coordinator sees their region's map."""
+"""The statistics page in a real chromium at 1280 px, and the public map at 360 px: scope, CSP, axe."""
+
+from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.template import Context, Template
 
 from geo.models import Region
 from matching.engine.tests.helpers import make_volunteer
@@ -10,6 +15,7 @@ from testing import browser as browser_helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+CSS = Path(settings.BASE_DIR) / "static" / "geo" / "region_map.css"
 CSP_LISTENER = (
     "document.addEventListener('securitypolicyviolation', e => "
     "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"
@@ -46,3 +52,42 @@ def test_a_regional_coordinator_sees_the_map_of_their_region_without_csp_violati
     assert page.locator(".region-map-table").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= browser_helpers.DESKTOP["width"]
     assert page.evaluate("window.__csp || []") == []
+
+
+def _blocking_violations(page, selector: str) -> list[str]:
+    results = Axe().run(page, context=selector)
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
+def test_the_statistics_and_the_public_map_have_no_serious_accessibility_problem(
+    browser, live_server, client, django_user_model
+):
+    Region.objects.create(name="Ruhrgebiet", slug="ruhr", prefixes="44 45 46 47")
+    for number in range(7):
+        make_volunteer(number=number)
+    make_request(the_office=office())
+    user = django_user_model.objects.create_superuser("national", "n@beispiel.de", "pw")
+    client.force_login(user)
+    page = browser_helpers.new_page(browser, phone=False)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page.goto(f"{live_server.url}/admin/matching/accompanimentrequest/statistik/")
+    assert _blocking_violations(page, ".statistics") == []
+
+    # The public variant, as the Mitläuferliste will embed it, on a phone.
+    markup = Template("{% load region_map_tags %}<main><h1>Mitläuferliste</h1>{% public_region_map %}</main>").render(
+        Context({})
+    )
+    phone = browser_helpers.new_page(browser)
+    head = '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Karte</title>'
+    phone.set_content(f'<!doctype html><html lang="de"><head>{head}</head><body>{markup}</body></html>')
+    phone.add_style_tag(path=str(CSS))
+    phone.locator("summary").click()
+    browser_helpers.assert_fits_a_phone(phone)
+    assert phone.locator("svg.germany-map").bounding_box()["width"] > 300
+    assert _blocking_violations(phone, "main") == []
