@@ -202,7 +202,7 @@ def germany_map_svg(
         else:
             colour = _colour(value, breaks, suppressed=public and value is None)
         path = "".join(f"M{x} {y}h{n}v1h-{n}z" for x, y, n in geometry.runs[prefix])
-        parts.append(f'<path d="{path}" fill="{colour}" stroke="{colour}" data-prefix="{prefix}"/>')
+        parts.append(f'<path d="{path}" fill="{colour}" stroke="{colour}" data-prefix="{escape(prefix)}"/>')
     parts.append("</g>")
     parts.append(geometry.borders)
     largest_circle = max((value or 0 for prefix, value in circles.items() if prefix in visible), default=0)
@@ -223,7 +223,7 @@ def germany_map_svg(
         for prefix in sorted(visible):
             if prefix in geometry.centres:
                 x, y = geometry.centres[prefix]
-                parts.append(f'<text x="{_n(x)}" y="{_n(y + 0.7)}">{prefix}</text>')
+                parts.append(f'<text x="{_n(x)}" y="{_n(y + 0.7)}">{escape(prefix)}</text>')
         parts.append("</g>")
     legend_labels = (value_label, circle_label)
     parts.append(_legend(breaks, largest_circle, (left, bottom, scale), legend_labels, public=public))
