@@ -65,6 +65,7 @@ CELERY_IMPORTS = [
     "matching.engine.proposals",
     "matching.requests.notices",
     "matching.requests.purge",
+    "matching.requests.statistics",
     "matching.matches.mails",
     "matching.planning.asking",
     "matching.matches.asks",
@@ -118,6 +119,11 @@ CELERY_BEAT_SCHEDULE = {
     "matching-asks-sweep": {"task": "matching.matches.asks.asks_sweep", "schedule": crontab(minute="*/10")},
     "matching-reminders": {"task": "matching.matches.mails.send_reminders", "schedule": crontab(minute=5)},
     "matching-feedback": {"task": "matching.matches.mails.send_feedback_requests", "schedule": crontab(minute=35)},
+    # The statistics page's and the map's figures for the whole country (1M volunteers: about a second).
+    "statistics-refresh": {
+        "task": "matching.requests.statistics.statistics_refresh",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 # The operator's details for /impressum/.
 IMPRINT = {

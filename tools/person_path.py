@@ -40,7 +40,11 @@ PERSON_PATH_SOURCES = (
 )
 
 # Files inside those patterns that only coordinators read (the admin's work queues).
-PERSON_PATH_EXCLUDED = ("matching/requests/queues.py",)
+PERSON_PATH_EXCLUDED = (
+    "matching/requests/queues.py",
+    # The map of where volunteers live and where nobody was found: the admin and the public Mitläuferliste.
+    "matching/requests/region_map.py",
+)
 
 # (module, class) of the choices whose labels the person reads in the form, the status page or a mail.
 PERSON_PATH_CHOICES = (

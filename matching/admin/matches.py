@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from core.tasks import queue_after_commit
 from geo.admin_scope import RegionScopedAdmin
 from geo.regions import coordinator_region_ids
 from matching.admin.filters import AppointmentFilter
-from matching.admin.statistics import statistics
+from matching.admin.statistics import statistics_csv, statistics_page
 from matching.audit import audit_access
 from matching.engine.proposals import proposals_refresh, propose
 from matching.matches.asks import WHO_CAN_MAX, WHO_CAN_MIN, match_ask_top
@@ -44,6 +43,7 @@ class RequestMatchingAdminMixin:
         wrap = self.admin_site.admin_view
         return [
             path("statistik/", wrap(self.statistics_view), name="matching_statistics"),
+            path("statistik/export.csv", wrap(self.statistics_csv_view), name="matching_statistics_csv"),
             path("<int:pk>/anfragen/<int:volunteer_id>/", wrap(self.ask_view), name="matching_request_ask"),
             path("<int:pk>/vorschlaege/", wrap(self.refresh_view), name="matching_request_refresh"),
             path("<int:pk>/wer-kann/", wrap(self.who_can_view), name="matching_request_who_can"),
@@ -72,10 +72,10 @@ class RequestMatchingAdminMixin:
             queue_after_commit(propose, request_id=obj.pk)
 
     def statistics_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "title": _("Statistik"), **statistics()}
-        return TemplateResponse(request, "admin/matching/statistics.html", context)
+        return statistics_page(request, self.admin_site, allowed=self.has_view_permission(request))
+
+    def statistics_csv_view(self, request):
+        return statistics_csv(request, allowed=self.has_view_permission(request))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "statistics_url": reverse("admin:matching_statistics")}
