@@ -120,10 +120,15 @@ def map_geometry(points: Iterable[tuple[str, float, float]]) -> MapGeometry:
 
 
 def public_count(value: int | None) -> int | None:
-    """A count safe to publish: None (shown as "fewer than 5") below 5, else rounded down to a multiple of 5."""
+    """A count safe to publish: None (shown as "fewer than 5") below 5, else rounded to the nearest 5 (10 from 100).
+
+    The one rule for every public figure (the Mitläuferliste's counts use it too), so the list and the map
+    never disagree about the same people.
+    """
     if value is None or value < PUBLIC_THRESHOLD:
         return None
-    return value - value % 5
+    step = 5 if value < 100 else 10
+    return max(PUBLIC_THRESHOLD, (value + step // 2) // step * step)
 
 
 def class_breaks(values: Iterable[int], classes: int = len(CLASS_COLOURS)) -> list[int]:

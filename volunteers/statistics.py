@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from volunteers.models import Volunteer
+from volunteers.selectors import volunteers_matchable
 
 
 def active_volunteers_by_postal_code() -> dict[str, int]:
@@ -11,5 +11,6 @@ def active_volunteers_by_postal_code() -> dict[str, int]:
     One pass over the table: at 1M volunteers this is the slowest figure of the statistics, so
     ``matching.requests.statistics`` computes it once for the whole country and caches it.
     """
-    rows = Volunteer.objects.filter(is_active=True).values_list("postal_code").annotate(total=Count("pk")).order_by()
+    # "Active" as the public list counts them (volunteers_matchable), so the map and the list agree.
+    rows = volunteers_matchable().values_list("postal_code").annotate(total=Count("pk")).order_by()
     return dict(rows)

@@ -19,8 +19,11 @@ def _parse(markup: str) -> ET.Element:
     return ET.fromstring(markup)  # noqa: S314  (our own markup, parsed to prove it is well-formed)
 
 
-@pytest.mark.parametrize(("raw", "published"), [(0, None), (4, None), (5, 5), (9, 5), (12, 10), (1234, 1230)])
-def test_public_counts_hide_small_numbers_and_round_the_rest_down(raw, published):
+@pytest.mark.parametrize(
+    ("raw", "published"),
+    [(0, None), (4, None), (5, 5), (7, 5), (9, 10), (12, 10), (98, 100), (1234, 1230), (1235, 1240)],
+)
+def test_public_counts_hide_small_numbers_and_round_the_rest(raw, published):
     assert public_count(raw) == published
 
 

@@ -1,7 +1,7 @@
 """The map of Germany with where volunteers live and where requests found nobody, ready for a template.
 
 Two variants: the coordinators' (exact counts, limited to their regions) and the public one (every
-count below 5 suppressed, the rest rounded down to a multiple of 5, so nobody can be singled out). The
+count below 5 suppressed, the rest rounded like the public list's counts, so nobody can be singled out). The
 counts come from the cached national snapshot (``matching.requests.statistics``), cut to a scope here
 in Python; the drawing (~10 ms) is cached per scope and language until the snapshot changes.
 """

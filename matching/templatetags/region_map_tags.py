@@ -1,7 +1,7 @@
 """``{% public_region_map %}``: the map of Germany for the public Mitläuferliste, counts only.
 
 Usage in any template: ``{% load region_map_tags %}{% public_region_map %}``. Counts below 5 are
-suppressed, larger ones rounded down to a multiple of 5; the drawing and its table are cached for an
+suppressed, larger ones rounded (``geo.maps.public_count``); the drawing and its table are cached for an
 hour per language (``matching.requests.region_map``), so the tag costs one cache read.
 """
 

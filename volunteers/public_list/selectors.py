@@ -31,13 +31,12 @@ from django.db.models.lookups import GreaterThan
 from directory.choices import Language
 from directory.initiative_selectors import initiatives_published
 from directory.models import Initiative
+from geo.maps import PUBLIC_THRESHOLD, public_count
 from geo.models import Region
 from volunteers.models import Volunteer
 from volunteers.selectors import volunteers_matchable
 
-COUNT_MIN = 5
-COUNT_STEP = 5
-COUNT_STEP_LARGE = 10  # from 100 on, steps of 5 would look more exact than the figure is
+COUNT_MIN = PUBLIC_THRESHOLD  # 5; the rounding (5, from 100 on 10) is geo.maps.public_count
 LANGUAGE_MIN = 5
 # A region with fewer active volunteers than this shows the call to join first.
 FEW = 20
@@ -49,11 +48,8 @@ INITIATIVES_MAX = 30
 
 
 def count_rounded(exact: int) -> int | None:
-    """The figure the public sees: None below COUNT_MIN, else rounded to the nearest step (never below COUNT_MIN)."""
-    if exact < COUNT_MIN:
-        return None
-    step = COUNT_STEP if exact < 100 else COUNT_STEP_LARGE
-    return max(COUNT_MIN, (exact + step // 2) // step * step)
+    """The figure the public sees: None below COUNT_MIN, else rounded to the nearest step; the map's rule too."""
+    return public_count(exact)
 
 
 @dataclass
