@@ -87,3 +87,12 @@ def flyer(request: HttpRequest) -> HttpResponse:
     }
     with translation.override(language):
         return render(request, "printables/flyer.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token (cookies blocked, a form left open for days, a back button).
+
+    Django's own page is English and technical; the person gets the site's page in their language and a way
+    back. ``reason`` is for developers and never shown (it names cookies and headers, nothing to act on).
+    """
+    return render(request, "403_csrf.html", status=403)

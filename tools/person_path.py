@@ -17,6 +17,7 @@ PERSON_PATH_SOURCES = (
     "templates/base.html",
     "templates/404.html",
     "templates/500.html",
+    "templates/403_csrf.html",
     "templates/pages/home.html",
     "templates/pages/privacy.html",
     "templates/pages/imprint.html",

@@ -123,3 +123,19 @@ def test_scrub_drops_what_an_integration_might_still_attach():
 )  # fmt: skip
 def test_scrub_url_hides_secret_links_but_keeps_our_words(url, expected):
     assert scrub_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("de", "Das hat nicht geklappt"), ("en", "That did not work"), ("ar", "لم ينجح ذلك")]
+)
+def test_a_form_without_its_security_token_gets_our_page_in_the_readers_language(language, heading):
+    # As after a form was left open for days or with cookies blocked: the token is missing.
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies["django_language"] = language
+    response = browser.post("/anfrage/", {"first_name": "Zeynep"})
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert f'<html lang="{language}"' in content
+    assert heading in content
+    assert "CSRF" not in content  # nothing technical
+    assert 'href="/anfrage/"' in content
