@@ -33,7 +33,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-DATABASE = "mitlaeufer_i9_stack"
+# Its own database per run: two suites at once (a helper and CI, say) must not drop each other's.
+DATABASE = f"mitlaeufer_i9_stack_{os.getpid()}"
 BROKER, CACHE = "redis://127.0.0.1:6379/12", "redis://127.0.0.1:6379/11"
 CLIENT = "203.0.113.77"
 SEED = """
