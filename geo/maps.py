@@ -131,11 +131,15 @@ def public_count(value: int | None) -> int | None:
     return max(PUBLIC_THRESHOLD, (value + step // 2) // step * step)
 
 
-def class_breaks(values: Iterable[int], classes: int = len(CLASS_COLOURS)) -> list[int]:
-    """Upper bounds of the shading classes: round numbers that split the largest count into doublings."""
+def class_breaks(values: Iterable[int], classes: int = len(CLASS_COLOURS), *, lowest: int = 1) -> list[int]:
+    """Upper bounds of the shading classes: round numbers that split the largest count into doublings.
+
+    ``lowest`` is the smallest value that can occur (5 on the public map, where smaller counts are
+    suppressed): no class below it, so the legend never offers "1" to "4" for figures that cannot exist.
+    """
     largest = max((value for value in values if value), default=0)
     if largest <= classes:
-        return list(range(1, classes + 1))
+        return [upper for upper in range(1, classes + 1) if upper >= lowest] or [lowest]
     breaks = []
     for step in range(classes - 1, -1, -1):
         raw = largest / 2**step
@@ -143,7 +147,7 @@ def class_breaks(values: Iterable[int], classes: int = len(CLASS_COLOURS)) -> li
         nice = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
         breaks.append(int(nice))
     breaks[-1] = max(breaks[-1], largest)
-    return sorted(set(breaks))
+    return sorted({upper for upper in breaks if upper >= lowest} or {max(lowest, largest)})
 
 
 def _colour(value: int | None, breaks: list[int], *, suppressed: bool) -> str:
@@ -188,7 +192,10 @@ def germany_map_svg(
     """
     circles = circles_by_prefix2 or {}
     visible = set(geometry.runs) if in_scope is None else set(geometry.runs) & in_scope
-    breaks = class_breaks(value for prefix, value in values_by_prefix2.items() if prefix in visible and value)
+    breaks = class_breaks(
+        (value for prefix, value in values_by_prefix2.items() if prefix in visible and value),
+        lowest=PUBLIC_THRESHOLD if public else 1,
+    )
     left, top, right, bottom = _view_box(geometry, visible)
     scale = min(1.0, (right - left) / max(geometry.width, MIN_WIDTH))
     view_box = f"{left} {top} {right - left} {_n(bottom - top + LEGEND_HEIGHT * scale)}"

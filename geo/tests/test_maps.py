@@ -62,3 +62,10 @@ def test_the_svg_is_well_formed_escaped_and_cropped_to_the_scope():
     assert shapes["47"] == CLASS_COLOURS[-1]
     assert len(svg.findall(f"{SVG}circle")) == 1  # on the map; the legend's samples sit in their group
     assert [text.text for text in svg.iter(f"{SVG}text") if text.text in ("10", "47")] == ["47"]
+
+
+def test_the_public_legend_has_no_classes_below_the_suppression_threshold():
+    assert class_breaks([5], lowest=5) == [5]
+    assert class_breaks([5, 10], lowest=5) == [5, 10]
+    assert all(upper >= 5 for upper in class_breaks([5, 40, 870], lowest=5))
+    assert class_breaks([5]) == [1, 2, 3, 4, 5]  # the coordinators' exact map keeps its fine classes
