@@ -44,10 +44,12 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Rate limits and debounces live in the (real, Redis) cache; start each test empty."""
-    from django.core.cache import cache
+    """Rate limits and debounces live in the (real, Redis) cache; start each test empty. So does the
+    process's own cache ("local": kept fragments and postal codes), since tests create and drop rows."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["local"].clear()
     yield
 
 

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -39,14 +40,18 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             search_failed = True
     initiatives = selectors.initiatives_search(place=place, radius_km=radius_km)
     filterset = InitiativeFilter(request.GET or None, queryset=initiatives)
-    results = filterset.qs if not search_failed else initiatives.none()
+    # django-filter builds a form class and deep-copies its fields on every request: only when a filter was
+    # chosen. The form itself is rendered only when the search form's cached fragment is missing.
+    filtered = any(request.GET.getlist(name) for name in filterset.filters)
+    results = filterset.qs if filtered else initiatives
+    results = results if not search_failed else initiatives.none()
     page = page_get(results, request.GET.get("seite"), per_page=PAGE_SIZE)
     return render(
         request,
         "directory/initiative_list.html",
         {
             "search_form": search_form,
-            "filter_form": filterset.form,
+            "filter_form": SimpleLazyObject(lambda: filterset.form),
             "place": place,
             "radius_km": radius_km,
             "search_failed": search_failed,
