@@ -13,16 +13,23 @@ from core.spam import rate_limit_count, rate_limit_reached
 from directory import initiative_selectors as selectors
 from directory import initiative_services as services
 from directory.filters import InitiativeFilter
-from directory.forms import InitiativeForm, InitiativeSearchForm, InitiativeSubmitForm
+from directory.forms import SEARCH_RADIUS_DEFAULT_KM, InitiativeForm, InitiativeSearchForm, InitiativeSubmitForm
 
 PAGE_SIZE = 20
 
 
 def _search_query(query):
-    """``plz`` is what people and links naturally write for the postal code; it means ``ort``."""
+    """``plz`` is what people and links naturally write for the postal code; it means ``ort``.
+
+    A search without ``umkreis`` (a link, ``?plz=10115``) uses the default radius, and the form must show it:
+    unselected, the browser showed the first radius (5 km) while the results were for 25 km.
+    """
     if query.get("plz") and not query.get("ort"):
         query = query.copy()
         query["ort"] = query["plz"]
+    if query.get("ort") and not query.get("umkreis"):
+        query = query.copy()
+        query["umkreis"] = str(SEARCH_RADIUS_DEFAULT_KM)
     return query or None
 
 

@@ -199,6 +199,16 @@ def test_it_ignores_an_unknown_filter_value(client, around_duisburg):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("params", [{"plz": "47051"}, {"ort": "47051"}, {"ort": "47051", "umkreis": ""}])
+def test_a_search_without_a_radius_shows_the_radius_it_used(client, around_duisburg, params):
+    response = client.get(LIST_URL, params)
+
+    content = response.content.decode()
+    assert response.context["radius_km"] == 25
+    assert '<option value="25" selected>' in content
+    assert "im Umkreis von 25 km" in content
+
+
 def test_it_pages_the_results(client):
     for number in range(25):
         InitiativeFactory(name=f"Initiative {number:02d}")
