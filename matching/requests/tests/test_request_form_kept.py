@@ -1,5 +1,6 @@
 """The empty request form's rendering is kept per process (core.form_cache): alike for everyone, except what
-must stay per request (the signed start time, the CSRF token) and what a visitor prefilled."""
+must stay per request (the signed start time, the CSRF token) and what a visitor prefilled. The conftest
+empties the kept renderings before each test."""
 
 import re
 import time
@@ -8,7 +9,6 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from core.form_cache import forget_rendered_forms
 from core.spam import FORM_STARTED_SALT
 from matching.models import AccompanimentRequest
 from matching.requests.tests.helpers import form_data, office
@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 URL = "/anfrage/"
 STARTED = re.compile(r'name="form_started" value="([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def nothing_kept():
-    forget_rendered_forms()
-    yield
-    forget_rendered_forms()
 
 
 def page(client: Client, path: str = URL) -> str:
