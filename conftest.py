@@ -44,10 +44,16 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Rate limits and debounces live in the (real, Redis) cache; start each test empty."""
-    from django.core.cache import cache
+    """Rate limits and debounces live in the (real, Redis) cache; start each test empty. So do the
+    process's own caches ("local": kept fragments and postal codes; core.form_cache), since tests create and
+    drop rows and change settings."""
+    from django.core.cache import cache, caches
+
+    from core.form_cache import forget_rendered_forms
 
     cache.clear()
+    caches["local"].clear()
+    forget_rendered_forms()  # a test's settings may change what a form renders
     yield
 
 

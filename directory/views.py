@@ -1,29 +1,41 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.paginator import page_get
 from core.spam import rate_limit_count, rate_limit_reached
 from directory import initiative_selectors as selectors
 from directory import initiative_services as services
 from directory.filters import InitiativeFilter
-from directory.forms import InitiativeForm, InitiativeSearchForm, InitiativeSubmitForm
+from directory.forms import SEARCH_RADIUS_DEFAULT_KM, InitiativeForm, InitiativeSearchForm, InitiativeSubmitForm
 
 PAGE_SIZE = 20
 
 
 def _search_query(query):
-    """``plz`` is what people and links naturally write for the postal code; it means ``ort``."""
+    """``plz`` is what people and links naturally write for the postal code; it means ``ort``.
+
+    A search without ``umkreis`` (a link, ``?plz=10115``) uses the default radius, and the form must show it:
+    unselected, the browser showed the first radius (5 km) while the results were for 25 km.
+    """
     if query.get("plz") and not query.get("ort"):
         query = query.copy()
         query["ort"] = query["plz"]
+    if query.get("ort") and not query.get("umkreis"):
+        query = query.copy()
+        query["umkreis"] = str(SEARCH_RADIUS_DEFAULT_KM)
     return query or None
 
 
+# Read-only pages outside ATOMIC_REQUESTS' transaction: its BEGIN and COMMIT were two of the list's five
+# round trips to the database, and on a busy machine every round trip waits for PostgreSQL's turn.
+@transaction.non_atomic_requests
 def initiative_list(request: HttpRequest) -> HttpResponse:
     search_form = InitiativeSearchForm(_search_query(request.GET))
     place, radius_km, search_failed = None, None, False
@@ -35,14 +47,18 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             search_failed = True
     initiatives = selectors.initiatives_search(place=place, radius_km=radius_km)
     filterset = InitiativeFilter(request.GET or None, queryset=initiatives)
-    results = filterset.qs if not search_failed else initiatives.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("seite"))
+    # django-filter builds a form class and deep-copies its fields on every request: only when a filter was
+    # chosen. The form itself is rendered only when the search form's cached fragment is missing.
+    filtered = any(request.GET.getlist(name) for name in filterset.filters)
+    results = filterset.qs if filtered else initiatives
+    results = results if not search_failed else initiatives.none()
+    page = page_get(results, request.GET.get("seite"), per_page=PAGE_SIZE)
     return render(
         request,
         "directory/initiative_list.html",
         {
             "search_form": search_form,
-            "filter_form": filterset.form,
+            "filter_form": SimpleLazyObject(lambda: filterset.form),
             "place": place,
             "radius_km": radius_km,
             "search_failed": search_failed,
@@ -51,6 +67,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@transaction.non_atomic_requests
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = selectors.initiative_published_get(slug=slug)
     if initiative is None:

@@ -147,6 +147,14 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process, for rendered fragments that depend only on the code, the language and the query (never on
+# data): a Redis round trip costs a public page as much as the rendering it saves (bench_web). A deploy
+# starts new processes, so a changed template is never served from here.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "mitlaeufer-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False

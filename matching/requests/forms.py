@@ -9,10 +9,13 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.bitmask import BitMaskField, to_mask
+from core.form_cache import crispy_form_html
 from core.forms import StarredCharField, StarredEmailField, StarredPhoneField
 from core.spam import SpamProtectionMixin
 from directory import selectors as directory_selectors
@@ -189,7 +192,11 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         searched = bool(clean_search_text(self._value("office_query")))
         self.office_search_status = office_search_message(count=len(self.office_results)) if searched else ""
         self.fields["office"].widget.choices = self._office_choices()
-        self.helper = self._helper()
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when first asked for: a page served from core.form_cache never needs the layout.
+        return self._helper()
 
     # --- The office picker -------------------------------------------------------------------------------
 
@@ -311,6 +318,12 @@ class RequestForm(SpamProtectionMixin, AppointmentTimeMixin):
         }
 
     # --- Layout ------------------------------------------------------------------------------------------
+
+    def rendered_fields(self) -> SafeString:
+        """The fields as laid out. An empty form renders alike for everyone: kept per language and allowed dates."""
+        untouched = not self.is_bound and not self._value("office_query")
+        dates = self.fields["date"].widget.attrs
+        return crispy_form_html(self, same_for_everyone=(dates["min"], dates["max"]) if untouched else None)
 
     def _helper(self) -> FormHelper:
         helper = FormHelper()

@@ -6,8 +6,9 @@
 Builds a scratch database beside the configured one (as ``bench_matching`` does) with the demo data,
 starts gunicorn (``--workers``, default 2) with production settings on a free port of 127.0.0.1, and
 loads each path from ``--threads`` client threads (``http.client``; gunicorn's sync workers close each
-connection, so every request connects). Every page is compared with a bare view that answers through
-the same middleware in the same run: the ratio is what the page costs, whatever the machine's load.
+connection, so every request connects), the paths taking turns in slices of half a second. Every page is
+compared with a bare view that answers through the same middleware in the same run, under the same load
+(the turns): the ratio is what the page costs, whatever the machine's load.
 """
 
 import http.client
@@ -36,6 +37,7 @@ from mitlaeufer.bench_urls import BARE_PATH
 ROOT = Path(__file__).resolve().parents[3]
 HOST = "127.0.0.1"
 START_SECONDS = 60
+SLICE_SECONDS = 0.5
 
 
 class Command(BaseCommand):
@@ -127,11 +129,21 @@ class Command(BaseCommand):
             server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         try:
             wait_ready(port, server, log_path)
-            rates = {}
             for path in paths:
                 hammer(port, path, threads=options["threads"], seconds=0.5)  # warm caches and connections
-                rates[path] = hammer(port, path, threads=options["threads"], seconds=options["seconds"])
-            return rates
+            # Round robin in short slices: on a shared machine the load changes within seconds, and a path
+            # timed after the bare view would otherwise be compared under different load.
+            slices = max(1, round(options["seconds"] / SLICE_SECONDS))
+            timed: dict[str, list] = {path: [0.0, [], 0] for path in paths}
+            for _ in range(slices):
+                for path in paths:
+                    rate, latencies, errors = hammer(
+                        port, path, threads=options["threads"], seconds=options["seconds"] / slices
+                    )
+                    timed[path][0] += len(latencies) / rate if rate else options["seconds"] / slices
+                    timed[path][1] += latencies
+                    timed[path][2] += errors
+            return {path: (len(lat) / elapsed, lat, errors) for path, (elapsed, lat, errors) in timed.items()}
         finally:
             server.terminate()
             server.wait(timeout=30)
