@@ -1,5 +1,6 @@
 """Project-wide pages that belong to no single domain: landing, legal pages, health."""
 
+import functools
 import logging
 
 from django.conf import settings
@@ -23,14 +24,23 @@ def _database_ok() -> bool:
         return False
 
 
+@functools.cache
+def _broker_client(url: str):
+    """One client (and its connection pool) per process: a probe every few seconds need not connect anew.
+
+    redis-py drops a broken pooled connection and connects again on the next call, so an outage and the
+    recovery both show on the next probe.
+    """
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
 def _broker_state() -> str:
     if not settings.REDIS_URL:
         return "eager"  # no broker configured: tasks run in-process
-    import redis
-
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-        client.ping()
+        _broker_client(settings.REDIS_URL).ping()
         return "ok"
     except Exception:  # any failure means "down" to a health probe
         logger.warning("healthz: broker unreachable")

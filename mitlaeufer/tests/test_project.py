@@ -33,6 +33,16 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
     assert response.json() == {"status": "down", "database": "ok", "broker": "down"}
 
 
+def test_healthz_keeps_its_broker_connection_and_sees_an_outage_and_the_recovery(client, settings, redis_server):
+    # One client per process (no new connection per probe), yet a stopped broker shows at once, and so does its return.
+    settings.REDIS_URL = redis_server.url
+    assert client.get("/healthz").status_code == 200
+    redis_server.stop()
+    assert client.get("/healthz").json()["broker"] == "down"
+    redis_server.start()
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
 # --- production settings ----------------------------------------------------------------------
 
 
