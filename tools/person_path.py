@@ -27,6 +27,7 @@ PERSON_PATH_SOURCES = (
     "templates/matching/_status_link.html",
     # "Alle Initiativen ansehen" on the status page leads to the public directory of counselling.
     "templates/directory/initiative_list.html",
+    "templates/_pagination.html",
     "templates/directory/initiative_detail.html",
     "directory/filters.py",
     "templates/matching/email/request_*.txt",
