@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.page_cache import public_pages_changed
 from directory.models import Office
 from geo.admin_scope import NotRegionBound
 
@@ -21,6 +23,7 @@ class OfficeAdmin(NotRegionBound, admin.ModelAdmin):
     @admin.action(description=_("Als geprüft markieren"))
     def mark_verified(self, request, queryset) -> None:
         updated = queryset.filter(verified=False).update(verified=True)
+        transaction.on_commit(public_pages_changed)  # update() sends no signal (directory/signals.py)
         self.message_user(
             request,
             ngettext("%(count)d Amt ist jetzt geprüft.", "%(count)d Ämter sind jetzt geprüft.", updated)

@@ -9,4 +9,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         # The initiatives' admin lives in its own module beside admin.py (offices).
-        from directory import initiative_admin  # noqa: F401
+        from directory import (
+            initiative_admin,  # noqa: F401
+            signals,  # noqa: F401  (public pages dropped when offices or initiatives change)
+        )

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     # After authentication and messages: staff reach the admin only with a second factor.
     "mitlaeufer.mfa.StaffMfaMiddleware",
+    # Innermost: whole public pages for anonymous visitors, each with its own tokens (core/page_cache.py).
+    "core.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "mitlaeufer.urls"

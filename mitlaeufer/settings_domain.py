@@ -160,3 +160,16 @@ MATCHING_PREPARED_STATEMENTS = env.bool("MATCHING_PREPARED_STATEMENTS", default=
 VOLUNTEER_UNVERIFIED_DAYS = env.int("VOLUNTEER_UNVERIFIED_DAYS", default=14)
 # A volunteer who withdrew their consent and did not give it again is erased after this many days.
 VOLUNTEER_WITHDRAWN_DAYS = env.int("VOLUNTEER_WITHDRAWN_DAYS", default=30)
+
+# Public pages kept whole per process for anonymous visitors (core/page_cache.py): the paths, and how long a kept
+# page may live at most (apps also drop them at once when what they show changes, core.page_cache
+# .public_pages_changed). Not the public list's region pages: who is listed there must change at once.
+PAGE_CACHE_PATHS = [
+    r"^/$",
+    r"^/anfrage/$",
+    r"^/initiativen/$",
+    r"^/initiativen/(?!eintragen/)[\w-]+/$",
+    r"^/impressum/$",
+    r"^/datenschutz/$",
+]
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)

@@ -31,3 +31,6 @@ CACHES["default"]["KEY_PREFIX"] = "mitlaeufer-test"  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Most admin tests log in with force_login; the MFA tests turn the requirement on (mitlaeufer/tests/test_mfa.py).
 ADMIN_REQUIRE_MFA = False
+
+# Tests change settings and data at run time without telling the page cache: off, except where a test is about it.
+PAGE_CACHE_PATHS: list[str] = []
