@@ -228,3 +228,42 @@ def test_a_national_coordinator_with_the_same_permissions_sees_both_regions(clie
         body = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")).content.decode()
         for world in (berlin, ruhr):
             assert reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[world.objects[model].pk]) in body
+
+
+@pytest.mark.parametrize("pair", [("berlin", "ruhr"), ("ruhr", "berlin")])
+def test_moving_a_shared_office_cannot_pull_another_regions_requests_into_view(client, worlds, pair):
+    # Offices are shared (any coordinator may fix a typo), but the office's postal code decides the region of
+    # every request there: moving another region's office into one's own region would open its requests.
+    berlin, ruhr = worlds
+    mine, other = (berlin, ruhr) if pair[0] == "berlin" else (ruhr, berlin)
+    client.force_login(mine.coordinator)
+    office = other.office
+    data = {
+        "name": office.name,
+        "kind": office.kind,
+        "street": office.street,
+        "postal_code": mine.office.postal_code_id,
+        "city": office.city,
+        "verified": "on" if office.verified else "",
+    }
+    response = client.post(reverse("admin:directory_office_change", args=[office.pk]), data)
+    assert response.status_code == 200  # the form again, with a message
+    assert "nicht in Ihrer Region" in response.content.decode()
+    office.refresh_from_db()
+    assert office.postal_code_id == other.office.postal_code_id
+    change_url = reverse("admin:matching_accompanimentrequest_change", args=[other.escort_request.pk])
+    assert client.get(change_url).status_code == 404
+    # Nor out of the own region into another one (the own requests would vanish from the own list).
+    own = mine.office
+    data = {**data, "name": own.name, "street": own.street, "city": own.city, "postal_code": office.postal_code_id}
+    response = client.post(reverse("admin:directory_office_change", args=[own.pk]), data)
+    assert response.status_code == 200
+    own.refresh_from_db()
+    assert own.postal_code_id == mine.office.postal_code_id
+    # Other fixes of the shared office still work, and so does a move inside the own region.
+    inside = "10115" if mine is berlin else "47057"
+    data = {**data, "postal_code": inside, "street": "Neue Straße 1"}
+    response = client.post(reverse("admin:directory_office_change", args=[own.pk]), data)
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.postal_code_id, own.street) == (inside, "Neue Straße 1")
