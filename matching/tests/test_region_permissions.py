@@ -248,7 +248,7 @@ def test_moving_a_shared_office_cannot_pull_another_regions_requests_into_view(c
     }
     response = client.post(reverse("admin:directory_office_change", args=[office.pk]), data)
     assert response.status_code == 200  # the form again, with a message
-    assert "nicht in Ihrer Region" in response.content.decode()
+    assert "nur innerhalb Ihrer Regionen" in response.content.decode()
     office.refresh_from_db()
     assert office.postal_code_id == other.office.postal_code_id
     change_url = reverse("admin:matching_accompanimentrequest_change", args=[other.escort_request.pk])
