@@ -43,7 +43,8 @@ def region_prefixes_clean(raw: str, *, exclude_region_id: int | None = None) -> 
 
     Accepts spaces, commas or semicolons between prefixes.
     """
-    prefixes = sorted(set(re.split(r"[\s,;]+", raw.strip()))) if raw.strip() else []
+    # Empty parts come from a separator at either end (",10, 12,", pasted from a list): no prefix, no error.
+    prefixes = sorted({part for part in re.split(r"[\s,;]+", raw) if part})
     if not prefixes:
         raise ValidationError(_("Bitte geben Sie mindestens einen Postleitzahl-Anfang an."))
     wrong = [prefix for prefix in prefixes if not PREFIX.match(prefix)]
