@@ -267,3 +267,21 @@ def test_moving_a_shared_office_cannot_pull_another_regions_requests_into_view(c
     assert response.status_code == 302
     own.refresh_from_db()
     assert (own.postal_code_id, own.street) == (inside, "Neue Straße 1")
+
+
+def test_a_request_is_handed_only_to_coordinators_who_can_open_it(client, worlds, django_user_model):
+    # The "Zuständig" list offered every staff account: a Berlin request could be given to the Ruhr coordinator,
+    # who cannot open it, and the list showed the other regions' coordinators' addresses.
+    berlin, ruhr = worlds
+    national = django_user_model.objects.create_user("bund@koordination.example", is_staff=True, is_superuser=True)
+    colleague = regional_coordinator("kollegin-berlin@koordination.example", "berlin")
+    client.force_login(berlin.coordinator)
+    url = reverse("admin:matching_accompanimentrequest_change", args=[berlin.escort_request.pk])
+    response = client.get(url)
+    owners = set(response.context["adminform"].form.fields["owner"].queryset)
+    assert owners == {berlin.coordinator, colleague, national}
+    assert "ruhr@koordination.example" not in response.content.decode()
+    # A national coordinator hands a request to anyone who can open it; the Ruhr one's own request page lists them.
+    client.force_login(national)
+    owners = set(client.get(url).context["adminform"].form.fields["owner"].queryset)
+    assert ruhr.coordinator not in owners and berlin.coordinator in owners
