@@ -285,3 +285,14 @@ def test_a_request_is_handed_only_to_coordinators_who_can_open_it(client, worlds
     client.force_login(national)
     owners = set(client.get(url).context["adminform"].form.fields["owner"].queryset)
     assert ruhr.coordinator not in owners and berlin.coordinator in owners
+
+
+def test_the_regions_page_does_not_name_other_regions_coordinators(client, worlds):
+    # A regional coordinator may look at the regions (read-only), but who coordinates elsewhere is the
+    # national coordinators' business: the read-only page listed every region's coordinator accounts.
+    berlin, ruhr = worlds
+    client.force_login(berlin.coordinator)
+    for region in (berlin.region, ruhr.region):
+        page = client.get(reverse("admin:geo_region_change", args=[region.pk])).content.decode()
+        assert region.prefixes in page
+        assert "ruhr@koordination.example" not in page
