@@ -11,12 +11,13 @@ import uuid
 
 import pytest
 from django.contrib import admin
+from django.core.management import CommandError, call_command
 from django.db import models
 from django.urls import URLPattern, reverse
 
 from core.models import OutgoingMail
 from geo.admin_scope import NATIONAL_ONLY, NOT_REGION_BOUND, SCOPED
-from geo.models import PostalCode
+from geo.models import PostalCode, Region
 from matching.models import AccompanimentRequest, CallLog, Match, MatchEvent, Proposal, Referral
 from matching.tests.region_world import regional_coordinator, two_regions
 from volunteers.models import Absence, Volunteer
@@ -296,3 +297,27 @@ def test_the_regions_page_does_not_name_other_regions_coordinators(client, world
         page = client.get(reverse("admin:geo_region_change", args=[region.pk])).content.decode()
         assert region.prefixes in page
         assert "ruhr@koordination.example" not in page
+
+
+def test_deleting_a_region_does_not_make_its_coordinators_national(client, worlds, django_user_model):
+    # Someone assigned to no region is national. Deleting a region (or replacing all with load_regions --replace)
+    # silently turned its coordinators into national ones, who then saw every request in Germany.
+    berlin, ruhr = worlds
+    national = django_user_model.objects.create_user("bund@koordination.example", is_staff=True, is_superuser=True)
+    client.force_login(national)
+    delete_url = reverse("admin:geo_region_delete", args=[ruhr.region.pk])
+    page = client.get(delete_url).content.decode()
+    assert "ruhr@koordination.example" in page  # named as what stands in the way
+    client.post(delete_url, {"post": "yes"})
+    assert Region.objects.filter(pk=ruhr.region.pk).exists()
+    with pytest.raises(CommandError):
+        call_command("load_regions", "--replace", stdout=io.StringIO())
+    assert Region.objects.filter(pk=ruhr.region.pk).exists()
+    client.force_login(django_user_model.objects.get(pk=ruhr.coordinator.pk))
+    change_url = reverse("admin:matching_accompanimentrequest_change", args=[berlin.escort_request.pk])
+    assert client.get(change_url).status_code == 404
+    # Once nobody coordinates it, the region goes.
+    ruhr.region.coordinators.clear()
+    client.force_login(national)
+    client.post(delete_url, {"post": "yes"})
+    assert not Region.objects.filter(pk=ruhr.region.pk).exists()
