@@ -56,6 +56,19 @@ class RegionAdmin(NotRegionBound, admin.ModelAdmin):
     def postal_code_count(self, region) -> int:
         return region.postal_code_total
 
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Coordinators left with no region would be national and see every request: they stand in the way.
+        held = Region.coordinators.through.objects.filter(region__in=objs).select_related("region", "user")
+        protected = [
+            *protected,
+            *(
+                _("Region %(region)s: Koordination %(user)s") % {"region": row.region, "user": row.user}
+                for row in held.order_by("region__name", "user__username")
+            ),
+        ]
+        return deleted, model_count, perms_needed, protected
+
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         # A regional coordinator sees the regions read-only, without who coordinates them (other people's accounts).
