@@ -56,6 +56,26 @@ class RegionAdmin(NotRegionBound, admin.ModelAdmin):
     def postal_code_count(self, region) -> int:
         return region.postal_code_total
 
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Coordinators left with no region would be national and see every request: they stand in the way.
+        held = Region.coordinators.through.objects.filter(region__in=objs).select_related("region", "user")
+        protected = [
+            *protected,
+            *(
+                _("Region %(region)s: Koordination %(user)s") % {"region": row.region, "user": row.user}
+                for row in held.order_by("region__name", "user__username")
+            ),
+        ]
+        return deleted, model_count, perms_needed, protected
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A regional coordinator sees the regions read-only, without who coordinates them (other people's accounts).
+        if coordinator_region_ids(request.user) is not None:
+            return [name for name in fields if name != "coordinators"]
+        return fields
+
     # Only national coordinators (and superusers) draw the regions: a regional one could widen their own view.
     def has_add_permission(self, request) -> bool:
         return coordinator_region_ids(request.user) is None and super().has_add_permission(request)

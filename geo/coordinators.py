@@ -44,3 +44,12 @@ def coordinator_addresses_for(*, postal_code_id: str | None) -> list[str]:
         if addresses:
             return addresses
     return national_coordinator_addresses()
+
+
+def coordinators_who_see(*, postal_code_id: str | None):
+    """The active staff accounts that can open something at this postal code: national ones and its region's."""
+    here = Q(coordinated_regions__postal_codes__code=postal_code_id) if postal_code_id else Q(pk__in=[])
+    national = Q(is_superuser=True) | Q(coordinated_regions=None)
+    users = get_user_model().objects
+    # By id, so the result has one row per person and can be combined with other conditions.
+    return users.filter(is_staff=True, is_active=True, pk__in=users.filter(national | here).values("pk"))

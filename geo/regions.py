@@ -43,7 +43,8 @@ def region_prefixes_clean(raw: str, *, exclude_region_id: int | None = None) -> 
 
     Accepts spaces, commas or semicolons between prefixes.
     """
-    prefixes = sorted(set(re.split(r"[\s,;]+", raw.strip()))) if raw.strip() else []
+    # Empty parts come from a separator at either end (",10, 12,", pasted from a list): no prefix, no error.
+    prefixes = sorted({part for part in re.split(r"[\s,;]+", raw) if part})
     if not prefixes:
         raise ValidationError(_("Bitte geben Sie mindestens einen Postleitzahl-Anfang an."))
     wrong = [prefix for prefix in prefixes if not PREFIX.match(prefix)]
@@ -86,6 +87,23 @@ def postal_codes_assign_regions() -> None:
         PostalCode.objects.filter(prefixes_q(region.prefix_list)).update(region=region)
 
 
+class RegionsCoordinated(Exception):
+    """Regions still have coordinators: deleting them would make those coordinators national (see below)."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def regions_with_coordinators(regions: QuerySet[Region]) -> list[str]:
+    """The names of these regions that someone coordinates.
+
+    Such a region is not deleted: its coordinators would be left with no region, and someone assigned to
+    no region is a national coordinator (``coordinator_region_ids``), who sees every request in Germany.
+    """
+    return list(regions.filter(coordinators__isnull=False).distinct().order_by("name").values_list("name", flat=True))
+
+
 def regions_load_default(*, replace: bool = False) -> int:
     """Create the default regions for Germany; with ``replace`` the existing ones are deleted first.
 
@@ -93,6 +111,9 @@ def regions_load_default(*, replace: bool = False) -> int:
     """
     with transaction.atomic():
         if replace:
+            coordinated = regions_with_coordinators(Region.objects.all())
+            if coordinated:
+                raise RegionsCoordinated(coordinated)
             Region.objects.all().delete()
         elif Region.objects.exists():
             return 0

@@ -30,7 +30,16 @@ def test_saving_a_region_assigns_its_postal_codes_and_editing_moves_them():
 
 @pytest.mark.parametrize(
     ("raw", "stored"),
-    [("10 12 13", "10 12 13"), ("13,10; 12", "10 12 13"), ("4", "4"), ("471  472", "471 472"), ("10 10", "10")],
+    [
+        ("10 12 13", "10 12 13"),
+        ("13,10; 12", "10 12 13"),
+        ("4", "4"),
+        ("471  472", "471 472"),
+        ("10 10", "10"),
+        # A separator at either end (pasted from a list) is no empty prefix: it got "Nicht erlaubt: " with nothing.
+        (",10, 12,", "10 12"),
+        ("; 10 ;", "10"),
+    ],
 )
 def test_prefixes_are_tidied(raw, stored):
     assert region_prefixes_clean(raw) == stored
@@ -40,6 +49,7 @@ def test_prefixes_are_tidied(raw, stored):
     ("raw", "message"),
     [
         ("", "mindestens einen"),
+        (" ; , ", "mindestens einen"),
         ("1234", "1 bis 3 Ziffern"),
         ("1a", "1 bis 3 Ziffern"),
         ("١٠", "1 bis 3 Ziffern"),

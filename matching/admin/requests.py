@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.paginator import LargeTablePaginator
 from geo.admin_scope import RegionFilter, RegionScopedAdmin
+from geo.coordinators import coordinators_who_see
 from matching.admin.calls import CallLogInline, CallSavingMixin
 from matching.admin.csv_export import requests_csv_response, requests_for_export
 from matching.admin.dashboard import REGION_PATH
@@ -143,6 +144,10 @@ class AccompanimentRequestAdmin(
         form = super().get_form(request, obj, change, **kwargs)
         owner = form.base_fields.get("owner")
         if owner is not None:
+            if obj is not None:
+                # Only someone who can open the request can be responsible for it (and only they are named).
+                who = coordinators_who_see(postal_code_id=obj.office.postal_code_id)
+                owner.queryset = (who | owner.queryset.filter(pk=obj.owner_id)).order_by("username")
             widget = owner.widget
             widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
             widget.can_view_related = False

@@ -58,8 +58,10 @@ class _Hours(Func):
 
 def statistics_since(months: int = MONTHS) -> datetime.date:
     """The first day of the month ``months - 1`` months ago: the window of the statistics and the map."""
-    today = timezone.localdate().replace(day=1)
-    return (today - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    today = timezone.localdate()
+    # Counted in months, not days: 11 × 31 days from the first of a month always reach one month too far.
+    months_back = today.year * 12 + today.month - 1 - (months - 1)
+    return datetime.date(months_back // 12, months_back % 12 + 1, 1)
 
 
 def _found() -> Exists:

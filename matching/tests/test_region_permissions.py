@@ -11,12 +11,13 @@ import uuid
 
 import pytest
 from django.contrib import admin
+from django.core.management import CommandError, call_command
 from django.db import models
 from django.urls import URLPattern, reverse
 
 from core.models import OutgoingMail
 from geo.admin_scope import NATIONAL_ONLY, NOT_REGION_BOUND, SCOPED
-from geo.models import PostalCode
+from geo.models import PostalCode, Region
 from matching.models import AccompanimentRequest, CallLog, Match, MatchEvent, Proposal, Referral
 from matching.tests.region_world import regional_coordinator, two_regions
 from volunteers.models import Absence, Volunteer
@@ -228,3 +229,95 @@ def test_a_national_coordinator_with_the_same_permissions_sees_both_regions(clie
         body = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")).content.decode()
         for world in (berlin, ruhr):
             assert reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[world.objects[model].pk]) in body
+
+
+@pytest.mark.parametrize("pair", [("berlin", "ruhr"), ("ruhr", "berlin")])
+def test_moving_a_shared_office_cannot_pull_another_regions_requests_into_view(client, worlds, pair):
+    # Offices are shared (any coordinator may fix a typo), but the office's postal code decides the region of
+    # every request there: moving another region's office into one's own region would open its requests.
+    berlin, ruhr = worlds
+    mine, other = (berlin, ruhr) if pair[0] == "berlin" else (ruhr, berlin)
+    client.force_login(mine.coordinator)
+    office = other.office
+    data = {
+        "name": office.name,
+        "kind": office.kind,
+        "street": office.street,
+        "postal_code": mine.office.postal_code_id,
+        "city": office.city,
+        "verified": "on" if office.verified else "",
+    }
+    response = client.post(reverse("admin:directory_office_change", args=[office.pk]), data)
+    assert response.status_code == 200  # the form again, with a message
+    assert "nur innerhalb Ihrer Regionen" in response.content.decode()
+    office.refresh_from_db()
+    assert office.postal_code_id == other.office.postal_code_id
+    change_url = reverse("admin:matching_accompanimentrequest_change", args=[other.escort_request.pk])
+    assert client.get(change_url).status_code == 404
+    # Nor out of the own region into another one (the own requests would vanish from the own list).
+    own = mine.office
+    data = {**data, "name": own.name, "street": own.street, "city": own.city, "postal_code": office.postal_code_id}
+    response = client.post(reverse("admin:directory_office_change", args=[own.pk]), data)
+    assert response.status_code == 200
+    own.refresh_from_db()
+    assert own.postal_code_id == mine.office.postal_code_id
+    # Other fixes of the shared office still work, and so does a move inside the own region.
+    inside = "10115" if mine is berlin else "47057"
+    data = {**data, "postal_code": inside, "street": "Neue Straße 1"}
+    response = client.post(reverse("admin:directory_office_change", args=[own.pk]), data)
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.postal_code_id, own.street) == (inside, "Neue Straße 1")
+
+
+def test_a_request_is_handed_only_to_coordinators_who_can_open_it(client, worlds, django_user_model):
+    # The "Zuständig" list offered every staff account: a Berlin request could be given to the Ruhr coordinator,
+    # who cannot open it, and the list showed the other regions' coordinators' addresses.
+    berlin, ruhr = worlds
+    national = django_user_model.objects.create_user("bund@koordination.example", is_staff=True, is_superuser=True)
+    colleague = regional_coordinator("kollegin-berlin@koordination.example", "berlin")
+    client.force_login(berlin.coordinator)
+    url = reverse("admin:matching_accompanimentrequest_change", args=[berlin.escort_request.pk])
+    response = client.get(url)
+    owners = set(response.context["adminform"].form.fields["owner"].queryset)
+    assert owners == {berlin.coordinator, colleague, national}
+    assert "ruhr@koordination.example" not in response.content.decode()
+    # A national coordinator hands a request to anyone who can open it; the Ruhr one's own request page lists them.
+    client.force_login(national)
+    owners = set(client.get(url).context["adminform"].form.fields["owner"].queryset)
+    assert ruhr.coordinator not in owners and berlin.coordinator in owners
+
+
+def test_the_regions_page_does_not_name_other_regions_coordinators(client, worlds):
+    # A regional coordinator may look at the regions (read-only), but who coordinates elsewhere is the
+    # national coordinators' business: the read-only page listed every region's coordinator accounts.
+    berlin, ruhr = worlds
+    client.force_login(berlin.coordinator)
+    for region in (berlin.region, ruhr.region):
+        page = client.get(reverse("admin:geo_region_change", args=[region.pk])).content.decode()
+        assert region.prefixes in page
+        assert "ruhr@koordination.example" not in page
+
+
+def test_deleting_a_region_does_not_make_its_coordinators_national(client, worlds, django_user_model):
+    # Someone assigned to no region is national. Deleting a region (or replacing all with load_regions --replace)
+    # silently turned its coordinators into national ones, who then saw every request in Germany.
+    berlin, ruhr = worlds
+    national = django_user_model.objects.create_user("bund@koordination.example", is_staff=True, is_superuser=True)
+    client.force_login(national)
+    delete_url = reverse("admin:geo_region_delete", args=[ruhr.region.pk])
+    page = client.get(delete_url).content.decode()
+    assert "ruhr@koordination.example" in page  # named as what stands in the way
+    client.post(delete_url, {"post": "yes"})
+    assert Region.objects.filter(pk=ruhr.region.pk).exists()
+    with pytest.raises(CommandError):
+        call_command("load_regions", "--replace", stdout=io.StringIO())
+    assert Region.objects.filter(pk=ruhr.region.pk).exists()
+    client.force_login(django_user_model.objects.get(pk=ruhr.coordinator.pk))
+    change_url = reverse("admin:matching_accompanimentrequest_change", args=[berlin.escort_request.pk])
+    assert client.get(change_url).status_code == 404
+    # Once nobody coordinates it, the region goes.
+    ruhr.region.coordinators.clear()
+    client.force_login(national)
+    client.post(delete_url, {"post": "yes"})
+    assert not Region.objects.filter(pk=ruhr.region.pk).exists()

@@ -26,6 +26,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Substr
 from django.db.models.lookups import GreaterThan
 
 from directory.choices import Language
@@ -145,7 +146,8 @@ def volunteers_listed(*, region_id: int) -> QuerySet[Volunteer]:
     return (
         volunteers_matchable()
         .filter(listed_publicly=True, postal_code__region_id=region_id)
-        .order_by("postal_code_id", "display_name", "pk")
+        # By the area shown (470xx), then name: the full postal code's order would tell more than the page does.
+        .order_by(Substr("postal_code_id", 1, 3), "display_name", "pk")
         .only("pk", "display_name", "postal_code_id", "languages")
     )
 

@@ -113,6 +113,14 @@ def test_only_volunteers_who_opted_in_are_listed_with_first_name_area_and_langua
         assert private not in page
 
 
+def test_the_order_within_a_postal_area_says_nothing_about_the_exact_postal_codes(client, ruhr):
+    # Sorted by the full postal code, the list told who lives in a lower-numbered part of "470xx" than whom.
+    for name, code in (("Zoe", "47051"), ("Anna", "47059"), ("Berta", "47051")):
+        VolunteerFactory(display_name=name, postal_code_id=code, listed_publicly=True)
+    page = client.get(RUHR).content.decode()
+    assert page.index(">Anna<") < page.index(">Berta<") < page.index(">Zoe<")
+
+
 @pytest.mark.parametrize(
     "change",
     [

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from geo.models import Region
-from geo.regions import regions_load_default
+from geo.regions import RegionsCoordinated, regions_load_default
 
 
 class Command(BaseCommand):
@@ -11,7 +11,14 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="Vorhandene Regionen vorher löschen.")
 
     def handle(self, *args, replace: bool = False, **options):
-        created = regions_load_default(replace=replace)
+        try:
+            created = regions_load_default(replace=replace)
+        except RegionsCoordinated as error:
+            # Their coordinators would be left with no region, which makes them national (they would see all).
+            raise CommandError(
+                f"Diese Regionen haben noch Koordinator*innen: {', '.join(error.names)}. "
+                "Bitte erst im Admin anderen Regionen zuordnen oder austragen; nichts geändert."
+            )
         if created:
             self.stdout.write(f"{created} Regionen angelegt.")
         else:

@@ -15,6 +15,7 @@ from directory.models import Office
 from geo.models import Region
 from matching.engine.tests.helpers import make_volunteer
 from matching.models import AccompanimentRequest, Match, MatchStatus, Outcome, RequestStatus
+from matching.requests.statistics import MONTHS, statistics_since
 from matching.requests.tests.helpers import in_days, make_request, office
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +203,11 @@ def test_the_figures_come_from_a_snapshot_that_beat_refreshes(admin_client, two_
     assert nobody_found_in_berlin() == 3
     _past(_request(Office.objects.get(postal_code_id="10117")))
     assert admin_client.get(PAGE + "?neu=1").context["by_region"][0]["not_found"] == 4
+
+
+def test_the_window_is_twelve_months_including_this_one():
+    # "12 months" went back 11 × 31 days from the first of this month, which always lands in the month before
+    # the window (11 months have 334 to 337 days): the page said "seit November 2025" on 30 November 2026.
+    today = timezone.localdate()
+    months_back = today.year * 12 + today.month - 1 - (MONTHS - 1)
+    assert statistics_since() == datetime.date(months_back // 12, months_back % 12 + 1, 1)
