@@ -5,8 +5,9 @@ What the public sees, and why nobody can be singled out:
 - Counts of active volunteers per region are shown only from ``COUNT_MIN`` (5) on ("weniger als 5"
   below) and rounded to the nearest ``COUNT_STEP`` (5; 10 from 100), so the page never states an
   exact number: watching it does not tell when one particular person joined, paused or left.
-  Counts exist only for whole regions (no smaller area, no cross-tabulation), so no two figures
-  can be subtracted to isolate a small group.
+  Counts exist for whole regions here and, on the map (``geo.maps``), per two-digit postal area, both
+  through the same suppression and rounding (``geo.maps.public_count``); no cross-tabulation, and
+  differences of rounded figures do not give back an exact number.
 - A language is named for a region only if at least ``LANGUAGE_MIN`` active volunteers there speak it,
   and without a number: "Tigrinya in Bremen" must not point at the one person who speaks it.
 - Only volunteers who opted in (``Volunteer.listed_publicly``) appear by name, with their first name,
