@@ -16,4 +16,5 @@ def public_content_changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return
     # After the commit: a page rendered between the bump and the commit would be kept with the old content.
-    transaction.on_commit(public_pages_changed)
+    # On the database that saved (a benchmark's scratch database is not the default one).
+    transaction.on_commit(public_pages_changed, using=kwargs.get("using"))
