@@ -1,5 +1,9 @@
 """Helpers for the Playwright tests (fixtures ``browser`` and ``page`` are in the root conftest)."""
 
+import time
+
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 CHROMIUM_ARGS = [
@@ -42,3 +46,14 @@ def blocking_violations(page) -> list[str]:
         if violation["impact"] in AXE_BLOCKING
         for node in violation["nodes"]
     ]
+
+
+def admin_sign_in(page, base: str, *, email: str, password: str, totp_secret: str) -> None:
+    """Sign in to the admin as a coordinator does: password, then the current code of their authenticator app."""
+    page.goto(f"{base}/admin/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form:has(input[name=password]) button[type=submit]").last.click()
+    page.fill("input[name=code]", format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30)))
+    page.locator("form:has(input[name=code]) button[type=submit]").last.click()
+    page.wait_for_url(f"{base}/admin/")

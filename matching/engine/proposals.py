@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.tasks import RETRY_TRANSIENT, queue_after_commit
 from directory.choices import Language
 from matching.engine.index import office_index_ensure
-from matching.engine.search import Candidate, appointment_slot, candidates_search
+from matching.engine.search import Candidate, appointment_slot, candidates_for_request
 from matching.models import (
     SEARCHABLE_STATUSES,
     AccompanimentRequest,
@@ -39,17 +39,7 @@ def proposals_refresh(*, request_id: int, now: datetime.datetime | None = None) 
         logger.info("proposals_refresh: request id=%s not searching, skipped", request_id)
         return []
     office_index_ensure(office=escort_request.office)
-    candidates = candidates_search(
-        office_id=escort_request.office_id,
-        office_kind=escort_request.office.kind,
-        starts_at=escort_request.starts_at,
-        ends_at=escort_request.ends_at,
-        languages=escort_request.languages,
-        needs_language=escort_request.needs_language,
-        preferred_gender=escort_request.preferred_gender,
-        request_id=escort_request.pk,
-        now=now,
-    )
+    candidates = candidates_for_request(escort_request, now=now)
     volunteers = Volunteer.objects.in_bulk([c.volunteer_id for c in candidates])
     with transaction.atomic():
         # Lock the request so two concurrent runs cannot interleave their rows.

@@ -179,6 +179,25 @@ def candidates_search(
     ]
 
 
+def candidates_for_request(
+    escort_request, *, limit: int | None = None, now: datetime.datetime | None = None, using: str = "default"
+) -> list[Candidate]:
+    """``candidates_search`` with everything an accompaniment request asks for; it needs ``office`` loaded."""
+    return candidates_search(
+        office_id=escort_request.office_id,
+        office_kind=escort_request.office.kind,
+        starts_at=escort_request.starts_at,
+        ends_at=escort_request.ends_at,
+        languages=escort_request.languages,
+        needs_language=escort_request.needs_language,
+        preferred_gender=escort_request.preferred_gender,
+        request_id=escort_request.pk,
+        limit=limit,
+        now=now,
+        using=using,
+    )
+
+
 def candidates_search_many(
     *, escort_requests, limit: int, now: datetime.datetime | None = None, using: str = "default"
 ) -> dict[int, list[Candidate]]:
@@ -191,19 +210,7 @@ def candidates_search_many(
     """
     now = now or timezone.now()
     return {
-        escort_request.pk: candidates_search(
-            office_id=escort_request.office_id,
-            office_kind=escort_request.office.kind,
-            starts_at=escort_request.starts_at,
-            ends_at=escort_request.ends_at,
-            languages=escort_request.languages,
-            needs_language=escort_request.needs_language,
-            preferred_gender=escort_request.preferred_gender,
-            request_id=escort_request.pk,
-            limit=limit,
-            now=now,
-            using=using,
-        )
+        escort_request.pk: candidates_for_request(escort_request, limit=limit, now=now, using=using)
         for escort_request in escort_requests
     }
 

@@ -118,3 +118,12 @@ def sequences_reset(alias: str) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def scratch_open_kept(*, name: str = "") -> Scratch:
+    """The kept scratch database of an earlier ``bench_matching --keep``, or a CommandError saying how to make one."""
+    scratch = scratch_open(name=name, reuse=True)
+    if not scratch.existed:
+        scratch_close(scratch, keep=False)
+        raise CommandError("No kept scratch database: run bench_matching --volunteers 1000000 --keep first.")
+    return scratch

@@ -14,6 +14,7 @@ from matching.matches.asks import ask_deadlines, asks_due, asks_sweep
 from matching.matches.services import MatchError, match_accept, match_ask
 from matching.models import Match, MatchEvent, MatchStatus, Proposal
 from testing import celery_worker
+from testing.race import race
 from volunteers import services as volunteer_services
 from volunteers.models import Absence, Volunteer
 
@@ -284,31 +285,6 @@ def test_the_first_accept_wins_and_the_others_get_schon_gefunden(
         match_accept(match=late)
 
 
-def _race(workers: int, action) -> list:
-    import threading
-
-    from django.db import connections
-
-    barrier = threading.Barrier(workers)
-    results: list = [None] * workers
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as error:  # noqa: BLE001  (the outcome of each racer is what the test counts)
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("k", [2, 3, 5])
 def test_k_parallel_accepts_after_who_can_confirm_exactly_one_twenty_times(coordinator, k):
@@ -325,7 +301,7 @@ def test_k_parallel_accepts_after_who_can_confirm_exactly_one_twenty_times(coord
         proposals_refresh(request_id=escort_request.pk)
         asked, _skipped = match_ask_top(escort_request=escort_request, count=k, actor=coordinator)
         assert {m.volunteer_id for m in asked} == {v.pk for v in volunteers}
-        results = _race(k, lambda i, asked=asked: match_accept(match=asked[i]))
+        results = race(k, lambda i, asked=asked: match_accept(match=asked[i]))
         winners = [r for r in results if isinstance(r, Match)]
         assert len(winners) == 1, results
         assert all(isinstance(r, (Match, MatchError)) for r in results), results

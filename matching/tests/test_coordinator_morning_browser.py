@@ -3,11 +3,10 @@ one volunteer accepts, the other sees "schon gefunden", a call note."""
 
 import datetime
 import re
-import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -41,13 +40,7 @@ def test_a_coordinators_morning(browser, live_server, settings, django_user_mode
     page = browser_helpers.new_page(browser, phone=False)
     base = live_server.url
     # 1. Log in with password and the second factor.
-    page.goto(f"{base}/admin/")
-    page.fill("input[name=login]", coordinator.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has(input[name=password]) button[type=submit]").last.click()
-    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    page.locator("form:has(input[name=code]) button[type=submit]").last.click()
-    page.wait_for_url(f"{base}/admin/")
+    browser_helpers.admin_sign_in(page, base, email=coordinator.email, password=PASSWORD, totp_secret=secret)
     # 2. The dashboard.
     expect(page.locator("#heute-zu-tun")).to_be_visible()
     assert page.locator('#heute-zu-tun [data-queue="anrufen"] .queue-count').inner_text() == "0"

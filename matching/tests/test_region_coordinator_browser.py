@@ -1,15 +1,14 @@
 """A regional coordinator's view in a real chromium at 1280 px: second factor, then only Berlin."""
 
-import time
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from matching.tests.region_world import PASSWORD, two_regions
-from testing.browser import new_page
+from testing.browser import admin_sign_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +28,7 @@ def test_a_berlin_coordinator_sees_berlin_only(browser, live_server, settings):
     page = new_page(browser, phone=False)
     base = live_server.url
 
-    page.goto(f"{base}/admin/")
-    page.fill("input[name=login]", berlin.coordinator.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has(input[name=password]) button[type=submit]").last.click()
-    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    page.locator("form:has(input[name=code]) button[type=submit]").last.click()
-    page.wait_for_url(f"{base}/admin/")
+    admin_sign_in(page, base, email=berlin.coordinator.email, password=PASSWORD, totp_secret=secret)
 
     # "Heute zu tun": one request to call back in Berlin (Ruhr has one too, not counted here).
     expect(page.locator("#heute-zu-tun")).to_be_visible()

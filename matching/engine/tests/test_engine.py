@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from directory.choices import OfficeKind
 from matching.engine.index import office_index_is_current
 from matching.engine.proposals import proposals_refresh
-from matching.engine.search import candidates_search
+from matching.engine.search import candidates_for_request, candidates_search
 from matching.engine.tests.helpers import (
     book,
     build_world,
@@ -224,17 +224,7 @@ def test_results_equal_a_brute_force_oracle_on_postgresql_and_sqlite(seed, volun
         with transaction.atomic(using=using):
             _office, escort_request = build_world(seed=seed, volunteers=volunteers, using=using)
             expected = oracle(escort_request=escort_request, using=using)
-            found = candidates_search(
-                office_id=escort_request.office_id,
-                office_kind=escort_request.office.kind,
-                starts_at=escort_request.starts_at,
-                ends_at=escort_request.ends_at,
-                languages=escort_request.languages,
-                needs_language=escort_request.needs_language,
-                preferred_gender=escort_request.preferred_gender,
-                request_id=escort_request.pk,
-                using=using,
-            )
+            found = candidates_for_request(escort_request, using=using)
             assert [(c.volunteer_id, round(c.km, 6)) for c in found] == [(pk, round(km, 6)) for pk, km in expected]
             transaction.set_rollback(True, using=using)
 
@@ -244,18 +234,7 @@ def test_sqlite_and_postgresql_give_the_same_ranking_for_the_same_data():
     for using in ("default", "sqlite"):
         with transaction.atomic(using=using):
             _office, escort_request = build_world(seed=7, volunteers=150, using=using)
-            found = candidates_search(
-                office_id=escort_request.office_id,
-                office_kind=escort_request.office.kind,
-                starts_at=escort_request.starts_at,
-                ends_at=escort_request.ends_at,
-                languages=escort_request.languages,
-                needs_language=escort_request.needs_language,
-                preferred_gender=escort_request.preferred_gender,
-                request_id=escort_request.pk,
-                limit=20,
-                using=using,
-            )
+            found = candidates_for_request(escort_request, limit=20, using=using)
             # Ids differ between databases; the volunteers' names do not.
             names = dict(
                 escort_request.office._meta.apps.get_model("volunteers", "Volunteer")

@@ -25,7 +25,7 @@ from django.test import Client, override_settings
 from geo.models import Region
 from geo.regions import regions_load_default
 from matching.management.bench_stats import load, percentile
-from matching.management.scratch import default_points_at, scratch_close, scratch_open, sequences_reset
+from matching.management.scratch import default_points_at, scratch_close, scratch_open_kept, sequences_reset
 from matching.requests.region_map import region_map, region_map_build
 from matching.requests.statistics import SNAPSHOT_BUILT_KEY, SNAPSHOT_KEY, statistics_snapshot
 
@@ -42,10 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"load average at start: {load()}")
-        scratch = scratch_open(name=options["scratch_name"], reuse=True)
-        if not scratch.existed:
-            scratch_close(scratch, keep=False)
-            raise CommandError("No kept scratch database: run bench_matching --volunteers 1000000 --keep first.")
+        scratch = scratch_open_kept(name=options["scratch_name"])
         try:
             default_points_at(scratch)
             sequences_reset("default")

@@ -1,11 +1,10 @@
 import datetime
 import re
-import threading
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from matching.matches.mails import match_mail_feedback_request, match_mail_invit
 from matching.matches.selectors import matches_due_for_feedback, matches_due_for_reminder
 from matching.matches.services import MatchError, match_accept, match_ask, match_record_outcome
 from matching.models import Match, MatchEvent, MatchStatus, Outcome, Proposal, RequestStatus
+from testing.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -243,28 +243,6 @@ def test_reminders_go_out_once_the_day_before_and_feedback_after(
     assert (match.status, match.outcome, escort_request.status) == ("done", "not_admitted", RequestStatus.CANCELLED)
 
 
-def _race(workers: int, action) -> list:
-    """Run ``action(i)`` in threads that start together, each on its own database connection."""
-    barrier = threading.Barrier(workers)
-    results: list = [None] * workers
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as error:  # noqa: BLE001  (the outcome of each racer is what the test counts)
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_of_one_volunteer_for_overlapping_requests_book_exactly_one(coordinator):
     assert connection.vendor == "postgresql"
@@ -274,7 +252,7 @@ def test_concurrent_approvals_of_one_volunteer_for_overlapping_requests_book_exa
         make_request(office=office, starts_at=MONDAY_10 + datetime.timedelta(minutes=10 * i), email=f"p{i}@beispiel.de")
         for i in range(12)
     ]
-    results = _race(12, lambda i: match_ask(escort_request=requests[i], volunteer=volunteer, actor=coordinator))
+    results = race(12, lambda i: match_ask(escort_request=requests[i], volunteer=volunteer, actor=coordinator))
     assert sum(isinstance(result, Match) for result in results) == 1
     assert all(isinstance(r, (Match, MatchError)) for r in results)
     assert Match.objects.filter(volunteer=volunteer, status__in=["asked", "accepted"]).count() == 1
@@ -289,7 +267,7 @@ def test_concurrent_accepts_for_one_request_confirm_exactly_one(coordinator):
         match_ask(escort_request=escort_request, volunteer=make_volunteer(number=i), actor=coordinator)
         for i in range(12)
     ]
-    results = _race(12, lambda i: match_accept(match=matches[i]))
+    results = race(12, lambda i: match_accept(match=matches[i]))
     assert sum(isinstance(result, Match) for result in results) == 1
     assert Match.objects.filter(request=escort_request, status="accepted").count() == 1
     escort_request.refresh_from_db()
