@@ -81,3 +81,15 @@ VOLUNTEER_BRIEFED_COVER_INDEX = {
     "WHERE is_active AND briefed_at IS NOT NULL",
 }
 VOLUNTEER_BRIEFED_COVER_INDEX_DROP = "DROP INDEX IF EXISTS volunteer_matching_cover_briefed"
+
+# --- matching/0015: on PostgreSQL the search ranks inside each postal code by id (see engine/search_sql.py),
+# so its covering index is ordered by (postal_code, id); the radius is checked in the index's included columns.
+# SQLite keeps volunteer_matching_cover_briefed: its text is the plain join that the (postal_code, radius_km)
+# order serves.
+
+VOLUNTEER_BY_ID_COVER_INDEX = (
+    "CREATE INDEX IF NOT EXISTS volunteer_matching_by_id ON volunteers_volunteer (postal_code, id) "
+    "INCLUDE (radius_km, user_id, availability, office_kinds, languages, gender, paused_until) "
+    "WHERE is_active AND briefed_at IS NOT NULL"
+)
+VOLUNTEER_BY_ID_COVER_INDEX_DROP = "DROP INDEX IF EXISTS volunteer_matching_by_id"

@@ -7,21 +7,23 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.tasks import RETRY_TRANSIENT, queue_after_commit
 from directory.choices import Language
-from matching.engine.index import office_index_ensure
+from matching.engine.index import office_index_build
 from matching.engine.search import Candidate, appointment_slot, candidates_for_request
 from matching.models import (
     SEARCHABLE_STATUSES,
     AccompanimentRequest,
     OfficeDistance,
+    OfficeIndexState,
     Proposal,
     RequestStatus,
 )
-from volunteers.choices import DayPart, Weekday
+from volunteers.choices import DayPart, Gender, Weekday
 from volunteers.models import Volunteer
 
 logger = logging.getLogger(__name__)
@@ -31,19 +33,27 @@ def proposals_refresh(*, request_id: int, now: datetime.datetime | None = None) 
     """Recompute and store the ranked candidates of a request. Idempotent.
 
     Does nothing for a request that is gone, erased, or no longer searching.
+    One transaction, locked first and searched second: of two runs at once the
+    later one waits, searches afresh and writes last, so the stored proposals
+    are never older than the newest search. The request, its office and whether
+    the office's distance index is current come in one query, and the search
+    returns what the reasons need: the task runs six statements in all (it is
+    the hottest path of the worker; see docs/architecture.md, "The task path").
     """
-    escort_request = (
-        AccompanimentRequest.objects.select_related("office", "office__postal_code").filter(pk=request_id).first()
-    )
-    if escort_request is None or escort_request.status not in SEARCHABLE_STATUSES or escort_request.is_erased:
-        logger.info("proposals_refresh: request id=%s not searching, skipped", request_id)
-        return []
-    office_index_ensure(office=escort_request.office)
-    candidates = candidates_for_request(escort_request, now=now)
-    volunteers = Volunteer.objects.in_bulk([c.volunteer_id for c in candidates])
     with transaction.atomic():
-        # Lock the request so two concurrent runs cannot interleave their rows.
-        escort_request = AccompanimentRequest.objects.select_for_update().get(pk=escort_request.pk)
+        escort_request = (
+            AccompanimentRequest.objects.select_related("office")
+            .select_for_update(of=("self",))
+            .annotate(index_current=Exists(_office_index_state()))
+            .filter(pk=request_id, status__in=SEARCHABLE_STATUSES, personal_data_erased_at__isnull=True)
+            .first()
+        )
+        if escort_request is None:
+            logger.info("proposals_refresh: request id=%s not searching, skipped", request_id)
+            return []
+        if not escort_request.index_current:
+            office_index_build(office_id=escort_request.office_id)
+        candidates = candidates_for_request(escort_request, now=now)
         escort_request.proposals.all().delete()
         proposals = Proposal.objects.bulk_create(
             [
@@ -54,9 +64,7 @@ def proposals_refresh(*, request_id: int, now: datetime.datetime | None = None) 
                     distance_km=round(candidate.km, 1),
                     recent_matches=candidate.recent_matches,
                     last_match_at=candidate.last_match_at,
-                    reasons=proposal_reasons(
-                        escort_request=escort_request, volunteer=volunteers[candidate.volunteer_id], candidate=candidate
-                    ),
+                    reasons=proposal_reasons(escort_request=escort_request, candidate=candidate),
                 )
                 for rank, candidate in enumerate(candidates, start=1)
             ]
@@ -69,13 +77,18 @@ def proposals_refresh(*, request_id: int, now: datetime.datetime | None = None) 
     return proposals
 
 
-def proposal_reasons(*, escort_request: AccompanimentRequest, volunteer: Volunteer, candidate: Candidate) -> list[str]:
+def _office_index_state():
+    """The index-state row of the request's office, if it was built for the office's current postal code."""
+    return OfficeIndexState.objects.filter(office_id=OuterRef("office_id"), postal_code=OuterRef("office__postal_code"))
+
+
+def proposal_reasons(*, escort_request: AccompanimentRequest, candidate: Candidate) -> list[str]:
     """Why this volunteer qualifies, in the coordinators' language (the site default)."""
     slot = appointment_slot(escort_request.starts_at)
     with translation.override(settings.LANGUAGE_CODE):
         reasons = [
             _("%(km)s km entfernt, fährt bis %(radius)s km")
-            % {"km": f"{candidate.km:.1f}".replace(".", ","), "radius": volunteer.radius_km},
+            % {"km": f"{candidate.km:.1f}".replace(".", ","), "radius": candidate.radius_km},
         ]
         if slot:
             reasons.append(
@@ -84,11 +97,11 @@ def proposal_reasons(*, escort_request: AccompanimentRequest, volunteer: Volunte
             )
         if escort_request.needs_language:
             shared = [
-                str(lang.label) for lang in Language if (escort_request.languages & volunteer.languages) & (1 << lang)
+                str(lang.label) for lang in Language if (escort_request.languages & candidate.languages) & (1 << lang)
             ]
             reasons.append(_("spricht %(languages)s") % {"languages": ", ".join(shared)})
         if escort_request.preferred_gender:
-            reasons.append(_("passt zum Wunsch: %(gender)s") % {"gender": volunteer.get_gender_display()})
+            reasons.append(_("passt zum Wunsch: %(gender)s") % {"gender": Gender(candidate.gender).label})
         reasons.append(_("%(count)s Begleitungen in den letzten 30 Tagen") % {"count": candidate.recent_matches})
         return [str(reason) for reason in reasons]
 

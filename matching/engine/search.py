@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from matching import raw_sql
+from matching.engine import search_sql
 from matching.models import (
     ACTIVE_MATCH_STATUSES,
     Match,
@@ -49,6 +49,10 @@ class Candidate:
     km: float
     recent_matches: int
     last_match_at: datetime.datetime | None
+    # What the proposal's reasons say about the volunteer, read in the same query (the covering index holds them).
+    radius_km: int = 0
+    languages: int = 0
+    gender: str = ""
 
 
 def appointment_slot(starts_at: datetime.datetime) -> tuple[int, int] | None:
@@ -71,49 +75,6 @@ def match_block(
     """The appointment widened by half the buffer on each side (see ``Match``)."""
     half = datetime.timedelta(minutes=settings.MATCH_BUFFER_MINUTES) / 2
     return starts_at - half, ends_at + half
-
-
-# One SQL text for every search: the language and gender filters switch on by parameter, not by text. Each
-# text is prepared and planned once per connection (see _search_cursor), and planning costs ~15 ms at 100k
-# volunteers: four texts cost a new connection ~180 ms of first searches, one text ~90 ms (measured, h11).
-_SEARCH_SQL = """
-SELECT v.id, od.km, {recent} AS recent, {last} AS last_at
-FROM matching_officedistance od
-JOIN volunteers_volunteer v ON v.postal_code = od.postal_code AND v.radius_km >= od.km_ceil
-WHERE od.office_id = %(office)s
-  AND v.is_active AND v.briefed_at IS NOT NULL
-  AND (v.availability & %(slot)s) <> 0
-  AND (v.office_kinds & %(kind)s) <> 0
-  AND (NOT %(needs_language)s OR (v.languages & %(languages)s) <> 0)
-  AND (%(gender)s = '' OR v.gender = %(gender)s)
-  AND (v.paused_until IS NULL OR v.paused_until < %(day)s)
-  AND NOT EXISTS (
-    SELECT 1 FROM volunteers_absence a
-    WHERE a.volunteer_id = v.id AND a.starts_on <= %(day)s AND a.ends_on >= %(day)s)
-  AND NOT EXISTS (
-    SELECT 1 FROM matching_match m
-    WHERE m.volunteer_id = v.id AND m.status IN {active}
-      AND m.blocked_from < %(block_until)s AND m.blocked_until > %(block_from)s)
-  AND NOT EXISTS (
-    SELECT 1 FROM matching_match m
-    WHERE m.volunteer_id = v.id AND m.request_id = %(request)s AND m.status IN {gave_up})
-  AND EXISTS (
-    SELECT 1 FROM account_emailaddress e
-    WHERE e.user_id = v.user_id AND e.verified AND e."primary")
-  AND EXISTS (SELECT 1 FROM auth_user u WHERE u.id = v.user_id AND u.is_active)
-  AND EXISTS (
-    SELECT 1 FROM volunteers_consent c WHERE c.volunteer_id = v.id AND c.withdrawn_at IS NULL)
-ORDER BY od.km, recent, last_at ASC NULLS FIRST, v.id
-LIMIT %(limit)s
-"""
-_RECENT_SQL = (
-    "(SELECT COUNT(*) FROM matching_match r WHERE r.volunteer_id = v.id AND r.status IN {counted} "
-    "AND r.starts_at >= %(recent_since)s AND r.starts_at <= %(now)s)"
-)
-_LAST_SQL = (
-    "(SELECT MAX(l.starts_at) FROM matching_match l WHERE l.volunteer_id = v.id "
-    "AND l.status IN {counted} AND l.starts_at <= %(now)s)"
-)
 
 
 # A few lines over 60: the parameters of one SQL statement are clearer in one place than split up.
@@ -159,12 +120,7 @@ def candidates_search(
         "now": ops.adapt_datetimefield_value(now),
         "limit": limit or settings.MATCHING_PROPOSALS,
     }
-    sql = _SEARCH_SQL.format(
-        recent=_RECENT_SQL.format(counted=raw_sql.COUNTED),
-        last=_LAST_SQL.format(counted=raw_sql.COUNTED),
-        active=raw_sql.ACTIVE,
-        gave_up=raw_sql.GAVE_UP,
-    )
+    sql = search_sql.POSTGRESQL if connection.vendor == "postgresql" else search_sql.SQLITE
     with _search_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -174,8 +130,11 @@ def candidates_search(
             km=km,
             recent_matches=recent,
             last_match_at=_as_datetime(last_at, connection),
+            radius_km=radius_km,
+            languages=languages,
+            gender=gender,
         )
-        for volunteer_id, km, recent, last_at in rows
+        for volunteer_id, km, recent, last_at, radius_km, languages, gender in rows
     ]
 
 

@@ -168,7 +168,7 @@ def week_plan(
             continue
         candidate = next(c for c in candidates[item.id] if c.volunteer_id == volunteer_id)
         volunteer = volunteers[volunteer_id]
-        reasons = proposal_reasons(escort_request=escort_request, volunteer=volunteer, candidate=candidate)
+        reasons = proposal_reasons(escort_request=escort_request, candidate=candidate)
         result.pairs.append(
             PlannedPair(escort_request, volunteer, round(candidate.km, 1), reasons, item.id not in ranking.pairs)
         )

@@ -109,8 +109,22 @@ def book(*, volunteer: Volunteer, office: Office, starts_at, status=MatchStatus.
     return match
 
 
-def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[Office, AccompanimentRequest]:
-    """Random volunteers around a Duisburg office, with pauses, absences, bookings and a past history."""
+def build_world(
+    *,
+    seed: int,
+    volunteers: int,
+    using: str = "default",
+    postal_codes: int | None = None,
+    history: float = 0.1,
+    load_decides: bool = False,
+) -> tuple[Office, AccompanimentRequest]:
+    """Random volunteers around a Duisburg office, with pauses, absences, bookings and a past history.
+
+    ``postal_codes`` crowds them into that many postal codes, as in a city, where many volunteers share
+    one distance and their load decides the ranking; ``history`` is the share with past accompaniments
+    (one to three each). ``load_decides`` makes everyone free then and willing for that office, and the
+    request ask for no language or gender, so that most volunteers qualify and the ranking is what is tested.
+    """
     rng = random.Random(seed)  # noqa: S311  (test data)
     office = make_office(using=using, kind=rng.randrange(len(OfficeKind)))
     origin = PostalCode.objects.using(using).get(code="47051")
@@ -119,14 +133,16 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
         for code, lat, lon in PostalCode.objects.using(using).values_list("code", "latitude", "longitude")
         if abs(lat - origin.latitude) < 0.6 and abs(lon - origin.longitude) < 0.9
     ]
+    if postal_codes:
+        nearby = rng.sample(sorted(nearby), postal_codes)
     starts_at = next_weekday_at(rng.randrange(8, 19), days_ahead=rng.randrange(2, 20))
     escort_request = make_request(
         office=office,
         starts_at=starts_at,
         using=using,
         languages=1 | (1 << rng.randrange(1, 6)),
-        needs_language=rng.random() < 0.4,
-        preferred_gender=rng.choice(["", "", "f", "m"]),
+        needs_language=rng.random() < 0.4 and not load_decides,
+        preferred_gender="" if load_decides else rng.choice(["", "", "f", "m"]),
     )
     day = timezone.localtime(starts_at).date()
     for number in range(1, volunteers + 1):
@@ -134,9 +150,13 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
             number=number,
             code=rng.choice(nearby),
             radius_km=rng.choice([1, 5, 10, 20, 40, 60, 100]),
-            availability=sum(1 << c for c in rng.sample(range(18), rng.randrange(1, 18))),
+            availability=(1 << 18) - 1
+            if load_decides
+            else sum(1 << c for c in rng.sample(range(18), rng.randrange(1, 18))),
             languages=1 | (1 << rng.randrange(1, 6) if rng.random() < 0.5 else 0),
-            office_kinds=sum(1 << k for k in rng.sample(range(len(OfficeKind)), rng.randrange(1, 9))),
+            office_kinds=(1 << len(OfficeKind)) - 1
+            if load_decides
+            else sum(1 << k for k in rng.sample(range(len(OfficeKind)), rng.randrange(1, 9))),
             gender=rng.choice(["", "f", "m", "d"]),
             is_active=rng.random() < 0.9,
             verified=rng.random() < 0.9,
@@ -159,11 +179,11 @@ def build_world(*, seed: int, volunteers: int, using: str = "default") -> tuple[
                 else rng.choice([MatchStatus.ACCEPTED, MatchStatus.ASKED, MatchStatus.DECLINED, MatchStatus.CANCELLED])
             )
             book(volunteer=volunteer, office=office, starts_at=starts_at + offset, status=status, using=using)
-        if rng.random() < 0.1:
+        for _past in range(rng.randint(1, 3) if rng.random() < history else 0):
             book(
                 volunteer=volunteer,
                 office=office,
-                starts_at=timezone.now() - datetime.timedelta(days=rng.randrange(1, 60)),
+                starts_at=timezone.now() - datetime.timedelta(days=rng.randrange(1, 60), hours=rng.randrange(0, 9)),
                 status=MatchStatus.DONE,
                 using=using,
             )
