@@ -139,12 +139,21 @@ def candidates_search(
 
 
 def candidates_for_request(
-    escort_request, *, limit: int | None = None, now: datetime.datetime | None = None, using: str = "default"
+    escort_request,
+    *,
+    limit: int | None = None,
+    now: datetime.datetime | None = None,
+    using: str = "default",
+    office_kind: int | None = None,
 ) -> list[Candidate]:
-    """``candidates_search`` with everything an accompaniment request asks for; it needs ``office`` loaded."""
+    """``candidates_search`` with everything an accompaniment request asks for.
+
+    It needs ``office`` loaded, or the office's kind passed as ``office_kind`` (the proposals' hot path reads
+    the kind with the request and never loads the office).
+    """
     return candidates_search(
         office_id=escort_request.office_id,
-        office_kind=escort_request.office.kind,
+        office_kind=escort_request.office.kind if office_kind is None else office_kind,
         starts_at=escort_request.starts_at,
         ends_at=escort_request.ends_at,
         languages=escort_request.languages,
