@@ -27,7 +27,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
-from django.test.utils import override_settings
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -36,6 +35,7 @@ from directory.models import Office
 from geo.distances import geodesic_km
 from geo.models import PostalCode
 from matching.engine import index, search
+from matching.management.bench_search import plain_join_report, planning_report
 from matching.management.bench_stats import appointment, load, percentile
 from matching.management.scratch import ALIAS, default_points_at, scratch_close, scratch_open, sequences_reset
 from matching.models import ACTIVE_MATCH_STATUSES, AccompanimentRequest, Match
@@ -302,22 +302,9 @@ class Command(BaseCommand):
         # A fast search that finds nobody would prove nothing: say how many it found.
         self.stdout.write(f"  indexed search found {found / queries:.1f} candidates per query on average")
         if connections[ALIAS].vendor == "postgresql" and settings.MATCHING_PREPARED_STATEMENTS:
-            self._time_planning(drawn, timings)
+            planning_report(self, drawn=drawn, prepared=timings)
+            plain_join_report(self, drawn=drawn, ranked=timings)
         return timings
-
-    def _time_planning(self, drawn: list[dict], prepared: list[float]) -> None:
-        """The same searches unprepared (planned every time): the difference is what planning costs."""
-        unprepared = []
-        with override_settings(MATCHING_PREPARED_STATEMENTS=False):
-            for arguments in drawn:
-                started = time.perf_counter()
-                search.candidates_search(using=ALIAS, **arguments)
-                unprepared.append((time.perf_counter() - started) * 1000)
-        p50, plain = percentile(prepared, 50), percentile(unprepared, 50)
-        self.stdout.write(
-            f"  planning: unprepared p50 {plain:.2f} ms / p95 {percentile(unprepared, 95):.2f} ms against prepared "
-            f"p50 {p50:.2f} ms: planning costs {plain - p50:.2f} ms, {(plain - p50) / p50:.1f}× the execution"
-        )
 
     def _time_baseline(self, offices, queries: int) -> list[float]:
         timings = []
