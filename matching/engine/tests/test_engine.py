@@ -189,6 +189,8 @@ def test_proposals_refresh_stores_rank_distance_and_reasons():
     proposals = proposals_refresh(request_id=escort_request.pk)
     assert [(p.volunteer_id, p.rank) for p in proposals] == [(near.pk, 1), (far.pk, 2)]
     stored = Proposal.objects.filter(request=escort_request).order_by("rank")
+    # The returned proposals are the stored rows, ids included (one round trip on PostgreSQL, see _proposals_replace).
+    assert [p.pk for p in proposals] == list(stored.values_list("pk", flat=True))
     assert stored[0].distance_km == 0.0
     assert stored[0].reasons[0] == "0,0 km entfernt, fährt bis 15 km"
     escort_request.refresh_from_db()
