@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from directory.choices import OfficeKind
+from directory.choices import Language, OfficeKind
 from matching.engine.index import office_index_is_current
 from matching.engine.proposals import proposals_refresh
 from matching.engine.search import candidates_for_request, candidates_search
@@ -199,6 +199,25 @@ def test_proposals_refresh_stores_rank_distance_and_reasons():
     # Idempotent: a second run gives the same rows, not twice as many.
     proposals_refresh(request_id=escort_request.pk)
     assert Proposal.objects.filter(request=escort_request).count() == 2
+
+
+def test_the_reasons_name_distance_time_shared_languages_the_wish_and_the_load():
+    office = make_office()
+    arabic = 1 << Language.ARABIC
+    speaker = make_volunteer(number=1, languages=1 | arabic | 1 << Language.TURKISH, gender="f")
+    book(volunteer=speaker, office=office, starts_at=timezone.now() - datetime.timedelta(days=3), status="done")
+    escort_request = make_request(
+        office=office, starts_at=MONDAY_10, languages=arabic | 1 << Language.ENGLISH, needs_language=True,
+        preferred_gender="f",
+    )  # fmt: skip
+    [proposal] = proposals_refresh(request_id=escort_request.pk)
+    assert proposal.reasons == [
+        "0,0 km entfernt, fährt bis 15 km",
+        "hat meistens Montag vormittags (8–12 Uhr) Zeit",
+        "spricht Arabisch",
+        "passt zum Wunsch: Frau",
+        "1 Begleitungen in den letzten 30 Tagen",
+    ]
 
 
 def test_proposals_refresh_leaves_confirmed_and_cancelled_requests_alone():
