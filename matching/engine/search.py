@@ -123,7 +123,7 @@ def candidates_search(
     }
     # ``sql_text`` lets the benchmark run the plain join on PostgreSQL too, to compare the two in one run.
     sql = sql_text or (search_sql.POSTGRESQL if connection.vendor == "postgresql" else search_sql.SQLITE)
-    with _search_cursor(connection) as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
@@ -185,15 +185,16 @@ def candidates_search_many(
     }
 
 
-def _search_cursor(connection):
-    """A cursor for the search; on PostgreSQL one that runs it as a prepared statement.
+def prepared_cursor(connection):
+    """A cursor for the search (and the proposals' locked read); on PostgreSQL one that prepares what it runs.
 
     Planning this query costs more than running it (about 2 ms against 1 ms at
     100k volunteers), so PostgreSQL plans it once per connection: the settings
     open PostgreSQL connections with plan_cache_mode=force_generic_plan, because
     the plan's shape never depends on the values (walk the office's rows in km
     order, nested loops into covering indexes). Only prepared statements follow
-    that setting, and only this search prepares. Django turns
+    that setting, and only the search and the locked read of ``proposals_refresh``
+    (a primary-key lookup, whose plan cannot depend on the values either) prepare. Django turns
     prepared statements off by default for the sake of transaction-pooling
     proxies such as PgBouncer; set MATCHING_PREPARED_STATEMENTS=false behind one.
     The cursor keeps Django's wrapper, so query logging and counting still see it.

@@ -2,7 +2,7 @@
 
 Both return the same rows in the same order: the volunteers who pass every rule, ranked by distance,
 then fewest accompaniments in the last 30 days, then longest since the last one (never = longest),
-then id. Each text is prepared and planned once per connection (``search._search_cursor``); the
+then id. Each text is prepared and planned once per connection (``search.prepared_cursor``); the
 language and gender filters switch on by parameter, not by text, because every text costs a new
 connection a planning of its own. Every value is a parameter; the texts are built from our own
 constants only (the status lists), hence the ``noqa: S608``.
