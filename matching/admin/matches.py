@@ -202,6 +202,7 @@ class MatchAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "status", "starts_at", "volunteer", "request", "outcome", "created_at", "decided_at"]
     list_filter = ["status", "outcome", AppointmentFilter]
     list_select_related = ["volunteer", "request"]
+    list_per_page = 50  # as the requests and volunteers: rendering rows, not the queries, is what a list costs
     search_fields = ["volunteer__display_name", "request__office__name"]
     # The appointment filter instead of a date hierarchy, whose links scan every match's date.
     paginator = LargeTablePaginator
