@@ -8,8 +8,9 @@ by Germany's ~8,200 postal-code centroids however many volunteers there are:
 2. ``candidates_search`` is then one SQL query: walk the office's distance rows
    in km order, join the volunteers of each postal code whose own radius covers
    the distance, filter a confirmed briefing, availability, pauses, absences, bookings, office kind,
-   language, gender and a consent not withdrawn, and stop after N. The same SQL runs on PostgreSQL and
-   SQLite; the covering indexes it relies on are in migrations 0002 and 0008.
+   language, gender and a consent not withdrawn, and stop after N. Its texts are in ``search_sql``: a
+   plain join on SQLite, a ranking inside each postal code on PostgreSQL (same rows, same order); the
+   covering indexes they rely on are in migrations 0002, 0008 and 0015.
 
 Everything here takes ids and plain values so that tasks, the admin and the
 benchmark can call it alike.
