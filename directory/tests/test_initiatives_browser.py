@@ -1,5 +1,6 @@
 """On a phone: search the directory by postal code, filter by a service, open an initiative."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,10 @@ def test_a_person_searches_by_postal_code_filters_by_service_and_opens_an_initia
 
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="Menü").click()
+    # Wait for the menu to finish opening: a tap during Bootstrap's collapse animation went nowhere once in CI.
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("link", name="Beratung finden").click()
+    page.wait_for_url(re.compile(r"/initiativen/"), timeout=15_000)
     expect(page.locator("h1")).to_have_text("Beratung finden")
 
     page.get_by_label("Postleitzahl oder Ort").fill("47051")
